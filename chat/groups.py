@@ -1,0 +1,27 @@
+"""The name of every channel-layer group, in one place.
+
+Names are built from database ids only, never from user input.
+"""
+
+
+def user_group(user_id: int) -> str:
+    """One person's private stream: direct messages, letters, decisions about them."""
+    return f"user.{int(user_id)}"
+
+
+def estate_group(estate_id: int) -> str:
+    return f"estate.{int(estate_id)}"
+
+
+def community_feed(community_id: int) -> str:
+    """Everything every member of a community may see."""
+    return f"community.{int(community_id)}"
+
+
+def community_staff_feed(community_id: int) -> str:
+    """What the committee of a community works on: join applications, reports, cases."""
+    return f"staff.{int(community_id)}"
+
+
+def district_feed(district_id: int) -> str:
+    return f"district.{int(district_id)}"

@@ -1,0 +1,28 @@
+"""Seed the demo district; safe to run again (nothing is duplicated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from communities.demo import DEMO_PASSWORD, seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo district, its communities, people and roles (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet", action="store_true", help="do not print the logins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = seed()
+        self.stdout.write(
+            f"Demo district ready: {result.places} places, {result.residents} residents "
+            f"({result.created} people created this run)."
+        )
+        if options["quiet"]:
+            return
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for login in result.logins:
+            self.stdout.write(f"  {login.username:<12} {login.name:<4}  {login.what}")

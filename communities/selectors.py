@@ -1,0 +1,154 @@
+"""Reads: what a person may see, fetched in as few queries as the page needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import QuerySet
+
+from .errors import Forbidden, NotFound
+from .models import (
+    COMMUNITY_KINDS,
+    AccessLog,
+    JoinApplication,
+    Membership,
+    Place,
+    PlaceKind,
+    Role,
+    User,
+)
+from .permissions import Action, can, places_where
+
+
+def place_get(place_id: int) -> Place:
+    place = Place.objects.select_related("parent__parent__parent").filter(pk=place_id).first()
+    if place is None:
+        raise NotFound()
+    return place
+
+
+def place_lineage(place: Place) -> dict[str, Place | None]:
+    """The district, street, community and estate a place lies in (itself included)."""
+    by_id = {p.pk: p for p in Place.objects.filter(pk__in=place.ancestor_ids)}
+    lineage: dict[str, Place | None] = {
+        "district": None,
+        "street": None,
+        "community": None,
+        "estate": None,
+    }
+    for pk in place.ancestor_ids:
+        node = by_id[pk]
+        if node.kind == PlaceKind.DISTRICT:
+            lineage["district"] = node
+        elif node.kind in COMMUNITY_KINDS:
+            lineage["community"] = node
+        elif node.kind == PlaceKind.ESTATE:
+            lineage["estate"] = node
+        else:
+            lineage["street"] = node
+    return lineage
+
+
+def estate_by_join_code(code: str) -> Place:
+    estate = (
+        Place.objects.select_related("parent__parent__parent")
+        .filter(join_code=code, kind=PlaceKind.ESTATE)
+        .first()
+        if code
+        else None
+    )
+    if estate is None:
+        raise NotFound()
+    return estate
+
+
+def estate_for(user: User, estate_id: int, action: Action) -> Place:
+    """An estate ``user`` may do ``action`` on; NotFound whether missing or forbidden."""
+    estate = Place.objects.select_related("parent").filter(
+        pk=estate_id, kind=PlaceKind.ESTATE
+    ).first()
+    if estate is None or not can(user, action, estate):
+        raise NotFound()
+    return estate
+
+
+def community_estates(user: User, community_id: int) -> QuerySet[Place]:
+    community = Place.objects.filter(pk=community_id, kind__in=COMMUNITY_KINDS).first()
+    if community is None or not can(user, Action.VIEW_COMMUNITY, community):
+        raise NotFound()
+    return Place.objects.filter(parent=community, kind=PlaceKind.ESTATE).order_by("name")
+
+
+def estate_member_count(estate: Place) -> int:
+    return Membership.objects.filter(estate=estate, status=Membership.Status.ACTIVE).count()
+
+
+def user_memberships(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+        .select_related("estate__parent__parent")
+        .order_by("joined_at")
+    )
+
+
+def user_roles(user: User) -> QuerySet[Role]:
+    return Role.objects.filter(user=user).select_related("place").order_by("place__path", "kind")
+
+
+def user_applications(user: User) -> QuerySet[JoinApplication]:
+    return JoinApplication.objects.filter(applicant=user).select_related(
+        "estate__parent", "decided_by"
+    )
+
+
+def reviewable_communities(user: User) -> list[Place]:
+    """Communities whose join applications ``user`` may decide."""
+    return places_where(user, Action.DECIDE_APPLICATIONS, kinds=COMMUNITY_KINDS)
+
+
+def applications_for_review(
+    user: User, *, status: str | None, community_id: int | None
+) -> Sequence[JoinApplication]:
+    """The review queue: applications to the communities ``user`` may see them for.
+
+    Looking at it shows real names and phone numbers, so every look is logged.
+    """
+    communities = places_where(user, Action.VIEW_APPLICATIONS, kinds=COMMUNITY_KINDS)
+    if community_id is not None:
+        communities = [c for c in communities if c.pk == community_id]
+    if not communities:
+        raise Forbidden()
+    queryset = JoinApplication.objects.filter(
+        estate__parent__in=communities
+    ).select_related("estate__parent", "decided_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    applications = list(queryset[:500])
+    shown: dict[int, int] = {}
+    for application in applications:
+        community_pk = application.estate.parent_id or 0
+        shown[community_pk] = shown.get(community_pk, 0) + 1
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            actor=user,
+            action="view_applications",
+            place=community,
+            detail=f"status={status or 'all'} shown={shown.get(community.pk, 0)}",
+        )
+        for community in communities
+    )
+    return applications
+
+
+def application_for(user: User, application_id: int, action: Action) -> JoinApplication:
+    """An application ``user`` may act on; NotFound whether missing or forbidden."""
+    application = (
+        JoinApplication.objects.select_related("estate__parent", "applicant")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound()
+    if not can(user, action, application.estate):
+        raise NotFound()
+    return application

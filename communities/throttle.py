@@ -1,0 +1,51 @@
+"""Fixed-window counters in the shared cache (Redis in production)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+from .errors import Throttled
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'5/300' → (5 attempts, 300 seconds)."""
+    count, _, seconds = rate.partition("/")
+    return int(count), int(seconds)
+
+
+def _key(scope: str, ident: str, window: int) -> tuple[str, int]:
+    now = int(time.time())
+    bucket = now // window
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    return f"throttle:{scope}:{digest}:{bucket}", window - now % window
+
+
+def hit(scope: str, ident: str, rate: str) -> None:
+    """Count one attempt; raise Throttled once the window's limit is passed."""
+    limit, window = parse_rate(rate)
+    key, remaining = _key(scope, ident, window)
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > limit:
+        raise Throttled(retry_after=remaining)
+
+
+def check(scope: str, ident: str, rate: str) -> None:
+    """Raise Throttled if the limit is already reached, without counting."""
+    limit, window = parse_rate(rate)
+    key, remaining = _key(scope, ident, window)
+    if (cache.get(key) or 0) >= limit:
+        raise Throttled(retry_after=remaining)
+
+
+def reset(scope: str, ident: str, rate: str) -> None:
+    _, window = parse_rate(rate)
+    key, _ = _key(scope, ident, window)
+    cache.delete(key)

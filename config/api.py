@@ -1,0 +1,64 @@
+"""The HTTP JSON API under /api/, with its OpenAPI schema at /api/openapi.json.
+
+Every error leaves as ``{"detail": ..., "code": ..., "errors": {field: message}}``.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from communities.api import router as communities_router
+from communities.errors import ServiceError, Throttled
+
+api = NinjaAPI(
+    title="Shequtong API",
+    version="1",
+    description="Real-name neighbourhood platform. See docs/ for the WebSocket protocol.",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("", communities_router)
+
+
+def error_body(detail: str, code: str, errors: dict[str, str] | None = None) -> dict[str, object]:
+    body: dict[str, object] = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    response = api.create_response(
+        request, error_body(exc.message, exc.code, exc.errors), status=exc.status
+    )
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = error_body(_("Please log in first."), "not_authenticated")
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    errors: dict[str, str] = {}
+    for item in exc.errors:
+        location = [str(part) for part in item.get("loc", ()) if part not in ("body", "payload")]
+        field = location[-1] if location else "__all__"
+        errors.setdefault(field, str(item.get("msg", "")))
+    body = error_body(_("Please correct the marked fields."), "invalid", errors)
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, error_body(str(exc), "error"), status=exc.status_code)

@@ -1,0 +1,231 @@
+/**
+ * The only module that talks HTTP to the Django API.
+ *
+ * Every request carries the session cookie, Accept-Language for the chosen UI language, and
+ * (on writes) the CSRF token. Every failure becomes an ApiError with the server's
+ * {detail, code, errors}; a 401 also calls the handler set with onUnauthorized().
+ */
+import { serverLanguage, t } from './i18n'
+import type {
+  Application,
+  EstateDetail,
+  JoinApplicationInput,
+  JoinCode,
+  JoinInfo,
+  Me,
+  Place,
+  ReviewApplication,
+  ReviewStatusFilter,
+  SmsCodeSent,
+} from './types'
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly detail: string
+  readonly code: string
+  /** Messages for single fields, keyed by the request's field names. */
+  readonly errors: Record<string, string>
+
+  constructor(status: number, detail: string, code: string, errors: Record<string, string> = {}) {
+    super(detail)
+    this.name = 'ApiError'
+    this.status = status
+    this.detail = detail
+    this.code = code
+    this.errors = errors
+  }
+}
+
+type Method = 'GET' | 'POST'
+
+interface RequestOptions {
+  body?: unknown
+  /** A 401 is an expected answer here (e.g. "who am I?"), not a lost session. */
+  expectUnauthorized?: boolean
+}
+
+let unauthorizedHandler: (() => void) | null = null
+
+/** Called on any unexpected 401: the app clears the session and sends the user to /login. */
+export function onUnauthorized(handler: (() => void) | null): void {
+  unauthorizedHandler = handler
+}
+
+// ---- CSRF -------------------------------------------------------------------------------
+
+let csrfToken: string | null = null
+let csrfPending: Promise<string> | null = null
+
+function csrfFromCookie(): string | null {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)
+  return match?.[1] ? decodeURIComponent(match[1]) : null
+}
+
+/** Fetches a CSRF token (and the csrftoken cookie). Call once at start-up. */
+export function initCsrf(): Promise<string> {
+  csrfPending ??= request<{ csrf_token: string }>('GET', '/api/auth/csrf')
+    .then((data) => (csrfToken = data.csrf_token))
+    .finally(() => (csrfPending = null))
+  return csrfPending
+}
+
+/**
+ * Django rotates the CSRF secret when a user logs in or out, so the cookie (kept current by
+ * the server) wins over the token fetched at start-up; when the cookie is unreadable a token
+ * is fetched again after every change of user (see forgetCsrf).
+ */
+async function csrfHeader(): Promise<string> {
+  return csrfFromCookie() ?? csrfToken ?? (await initCsrf())
+}
+
+function forgetCsrf(): void {
+  csrfToken = null
+}
+
+// ---- requests ---------------------------------------------------------------------------
+
+function normalizeErrors(raw: unknown): Record<string, string> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {}
+  const errors: Record<string, string> = {}
+  for (const [field, message] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof message === 'string') errors[field] = message
+    else if (Array.isArray(message)) errors[field] = message.map(String).join(' ')
+  }
+  return errors
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let body: Record<string, unknown> = {}
+  try {
+    const parsed: unknown = await response.json()
+    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>
+  } catch {
+    // not JSON (a proxy's error page, Django's HTML CSRF failure): fall back below
+  }
+  const detail =
+    typeof body.detail === 'string' && body.detail
+      ? body.detail
+      : t('app.httpError', { status: response.status })
+  const code = typeof body.code === 'string' ? body.code : `http_${response.status}`
+  return new ApiError(response.status, detail, code, normalizeErrors(body.errors))
+}
+
+async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': serverLanguage(),
+  }
+  if (method !== 'GET') headers['X-CSRFToken'] = await csrfHeader()
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    })
+  } catch {
+    throw new ApiError(0, t('app.networkError'), 'network_error')
+  }
+
+  if (!response.ok) {
+    const error = await errorFrom(response)
+    if (response.status === 401 && !options.expectUnauthorized) unauthorizedHandler?.()
+    throw error
+  }
+  if (response.status === 204) return undefined as T
+  return (await response.json()) as T
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value))
+  }
+  const text = search.toString()
+  return text ? `?${text}` : ''
+}
+
+// ---- auth and session -------------------------------------------------------------------
+
+export async function login(username: string, password: string): Promise<Me> {
+  const me = await request<Me>('POST', '/api/auth/login', { body: { username, password } })
+  forgetCsrf()
+  return me
+}
+
+export async function logout(): Promise<void> {
+  await request<void>('POST', '/api/auth/logout')
+  forgetCsrf()
+}
+
+/** The logged-in user, or null for a visitor. */
+export async function getMe(): Promise<Me | null> {
+  try {
+    return await request<Me>('GET', '/api/me', { expectUnauthorized: true })
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null
+    throw error
+  }
+}
+
+export function sendSmsCode(phone: string): Promise<SmsCodeSent> {
+  return request('POST', '/api/auth/sms-code', { body: { phone } })
+}
+
+// ---- joining an estate ------------------------------------------------------------------
+
+export function getJoinInfo(code: string): Promise<JoinInfo> {
+  return request('GET', `/api/join/${encodeURIComponent(code)}`)
+}
+
+/** Without a password the visitor must be logged in; with one the server creates their account. */
+export async function submitJoinApplication(code: string, input: JoinApplicationInput): Promise<Application> {
+  const application = await request<Application>('POST', `/api/join/${encodeURIComponent(code)}/applications`, {
+    body: input,
+  })
+  if (input.password) forgetCsrf() // the server logged the new account in
+  return application
+}
+
+export function listMyApplications(): Promise<Application[]> {
+  return request('GET', '/api/applications')
+}
+
+export function withdrawApplication(id: number): Promise<Application> {
+  return request('POST', `/api/applications/${id}/withdraw`)
+}
+
+// ---- reviewing (committee) --------------------------------------------------------------
+
+export function listReviewApplications(
+  filter: { status?: ReviewStatusFilter; community?: number } = {},
+): Promise<ReviewApplication[]> {
+  return request('GET', `/api/review/applications${query(filter)}`)
+}
+
+export function approveApplication(id: number): Promise<Application> {
+  return request('POST', `/api/applications/${id}/approve`)
+}
+
+export function rejectApplication(id: number, reason: string): Promise<Application> {
+  return request('POST', `/api/applications/${id}/reject`, { body: { reason } })
+}
+
+export function getEstate(id: number): Promise<EstateDetail> {
+  return request('GET', `/api/estates/${id}`)
+}
+
+export function listCommunityEstates(communityId: number): Promise<Place[]> {
+  return request('GET', `/api/communities/${communityId}/estates`)
+}
+
+export function getJoinCode(estateId: number): Promise<JoinCode> {
+  return request('GET', `/api/estates/${estateId}/join-code`)
+}
+
+export function rotateJoinCode(estateId: number): Promise<JoinCode> {
+  return request('POST', `/api/estates/${estateId}/join-code/rotate`)
+}

@@ -1,0 +1,26 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import './vant-styles'
+import './style.css'
+import App from './App.vue'
+import { initCsrf, onUnauthorized } from './api'
+import { i18n, restoreLocale } from './i18n'
+import { createAppRouter } from './router'
+import { useSessionStore } from './stores/session'
+
+restoreLocale()
+
+const pinia = createPinia()
+const router = createAppRouter()
+
+// The session ended on the server (expired, logged out elsewhere): back to the login page.
+onUnauthorized(() => {
+  useSessionStore(pinia).clear()
+  const current = router.currentRoute.value
+  if (current.meta.requiresAuth) void router.replace({ name: 'login', query: { next: current.fullPath } })
+})
+
+// A failure here is not fatal: the first write fetches a token again.
+initCsrf().catch(() => undefined)
+
+createApp(App).use(pinia).use(router).use(i18n).mount('#app')

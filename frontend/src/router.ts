@@ -1,0 +1,53 @@
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router, type RouterHistory } from 'vue-router'
+import { useSessionStore } from './stores/session'
+import HomeView from './views/HomeView.vue'
+import LoginView from './views/LoginView.vue'
+import JoinView from './views/JoinView.vue'
+import ApplicationsView from './views/ApplicationsView.vue'
+import ReviewView from './views/ReviewView.vue'
+import NotFoundView from './views/NotFoundView.vue'
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView, meta: { titleKey: 'home.title', requiresAuth: true } },
+  { path: '/login', name: 'login', component: LoginView, meta: { titleKey: 'login.title' } },
+  { path: '/join/:code', name: 'join', component: JoinView, meta: { titleKey: 'join.title' } },
+  {
+    path: '/applications',
+    name: 'applications',
+    component: ApplicationsView,
+    meta: { titleKey: 'applications.title', requiresAuth: true },
+  },
+  {
+    path: '/review',
+    name: 'review',
+    component: ReviewView,
+    meta: { titleKey: 'review.title', requiresAuth: true, requiresReviewer: true },
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { titleKey: 'notFound.title' } },
+]
+
+/** A `next` query value that stays inside this app (no //host or scheme tricks). */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')
+    ? value
+    : '/'
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory()): Router {
+  const router = createRouter({ history, routes, scrollBehavior: () => ({ top: 0 }) })
+
+  router.beforeEach(async (to) => {
+    const session = useSessionStore()
+    if (to.name === 'login') {
+      const user = await session.load().catch(() => null)
+      return user ? safeNext(to.query.next) : true
+    }
+    if (!to.meta.requiresAuth) return true
+    const user = await session.load().catch(() => null)
+    if (!user) return { name: 'login', query: { next: to.fullPath } }
+    if (to.meta.requiresReviewer && !session.canReview) return { name: 'home' }
+    return true
+  })
+
+  return router
+}

@@ -1,0 +1,55 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import * as api from '../api'
+import type { Me } from '../types'
+
+/** Who is logged in. Loaded once on the first guarded navigation, refreshed after changes. */
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Me | null>(null)
+  const loaded = ref(false)
+  let pending: Promise<Me | null> | null = null
+
+  const isLoggedIn = computed(() => me.value !== null)
+  const canReview = computed(() => (me.value?.can_review.length ?? 0) > 0)
+  const isPartyMember = computed(
+    () => me.value?.roles.some((role) => role.kind === 'party_member' && role.show_identity) ?? false,
+  )
+
+  function set(user: Me | null): Me | null {
+    me.value = user
+    loaded.value = true
+    return user
+  }
+
+  /** Asks the server who is logged in (again). */
+  function refresh(): Promise<Me | null> {
+    pending ??= api
+      .getMe()
+      .then(set)
+      .finally(() => (pending = null))
+    return pending
+  }
+
+  /** The current user, asking the server only the first time. */
+  function load(): Promise<Me | null> {
+    return loaded.value ? Promise.resolve(me.value) : refresh()
+  }
+
+  async function login(username: string, password: string): Promise<Me> {
+    const user = await api.login(username, password)
+    set(user)
+    return user
+  }
+
+  async function logout(): Promise<void> {
+    await api.logout()
+    set(null)
+  }
+
+  /** Forget the user locally (the server said the session is gone). */
+  function clear(): void {
+    set(null)
+  }
+
+  return { me, loaded, isLoggedIn, canReview, isPartyMember, set, refresh, load, login, logout, clear }
+})

@@ -1,0 +1,19 @@
+/**
+ * The stylesheets of the Vant components we use (each pulls in the base styles and those of
+ * the components it contains). Far smaller than all of Vant's CSS; add a line when a view
+ * starts using another Vant component.
+ */
+import 'vant/es/button/style/index'
+import 'vant/es/cell/style/index'
+import 'vant/es/cell-group/style/index'
+import 'vant/es/dialog/style/index'
+import 'vant/es/empty/style/index'
+import 'vant/es/icon/style/index'
+import 'vant/es/loading/style/index'
+import 'vant/es/nav-bar/style/index'
+import 'vant/es/tab/style/index'
+import 'vant/es/tabs/style/index'
+import 'vant/es/tabbar/style/index'
+import 'vant/es/tabbar-item/style/index'
+import 'vant/es/tag/style/index'
+import 'vant/es/toast/style/index'

@@ -1,0 +1,9 @@
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("", views.app, name="app"),
+    # Every page address of the app; /api/, /admin/, /static/ and /ws/ never reach here.
+    re_path(r"^(?!api/|admin/|static/|ws/|media/)(?P<route>.+)$", views.app),
+]
