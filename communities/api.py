@@ -10,7 +10,7 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 from ninja.utils import check_csrf
 
@@ -285,10 +285,10 @@ def auth_login(request: HttpRequest, payload: LoginIn) -> dict[str, object]:
 
 
 @router.post("/auth/logout", response={204: None}, auth=None, tags=["accounts"])
-def auth_logout(request: HttpRequest) -> tuple[int, None]:
+def auth_logout(request: HttpRequest) -> Status[None]:
     require_csrf(request)
     logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/auth/token", response=TokenOut, auth=None, tags=["accounts"])
@@ -308,17 +308,17 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.post("/auth/sms-code", response={202: SmsCodeOut}, auth=None, tags=["accounts"])
-def sms_code(request: HttpRequest, payload: SmsCodeIn) -> tuple[int, dict[str, object]]:
+def sms_code(request: HttpRequest, payload: SmsCodeIn) -> Status[dict[str, object]]:
     """Send a one-time code to confirm a phone number."""
     require_csrf(request)
     phone = normalize_phone(payload.phone)
     phone_code_send(phone=phone, client_ip=client_ip(request))
-    return 202, {
+    return Status(202, {
         "detail": _("A verification code has been sent to %(phone)s.")
         % {"phone": mask_phone(phone)},
         "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
         "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
-    }
+    })
 
 
 # --- Joining -------------------------------------------------------------------------
@@ -332,7 +332,7 @@ def join_target(request: HttpRequest, code: str) -> dict[str, object]:
 
 @router.post("/join/{code}/applications", response={201: ApplicationOut}, auth=None,
              tags=["joining"])
-def join_apply(request: HttpRequest, code: str, payload: ApplicationIn) -> tuple[int, object]:
+def join_apply(request: HttpRequest, code: str, payload: ApplicationIn) -> Status[object]:
     """Apply to join; an anonymous applicant's account is created and logged in."""
     require_csrf(request)
     user = request.user if request.user.is_authenticated else None
@@ -359,7 +359,7 @@ def join_apply(request: HttpRequest, code: str, payload: ApplicationIn) -> tuple
     )
     if user is None:
         login(request, application.applicant, backend="django.contrib.auth.backends.ModelBackend")
-    return 201, application_out(application)
+    return Status(201, application_out(application))
 
 
 @router.get("/applications", response=list[ApplicationOut], auth=LOGGED_IN, tags=["joining"])
@@ -377,13 +377,13 @@ def withdraw(request: HttpRequest, application_id: int) -> dict[str, object]:
 
 
 # --- Review queue ----------------------------------------------------------------------
-Status = Literal["pending", "approved", "rejected", "withdrawn", "all"]
+StatusFilter = Literal["pending", "approved", "rejected", "withdrawn", "all"]
 
 
 @router.get("/review/applications", response=list[ReviewApplicationOut], auth=LOGGED_IN,
             tags=["review"])
 def review_queue(
-    request: HttpRequest, status: Status = "pending", community: int | None = None
+    request: HttpRequest, status: StatusFilter = "pending", community: int | None = None
 ) -> list[dict[str, object]]:
     """Applications to the communities I may review or observe (every look is logged)."""
     applications = selectors.applications_for_review(
@@ -394,22 +394,22 @@ def review_queue(
     return [application_out(a, full=True) for a in applications]
 
 
-@router.post("/applications/{application_id}/approve", response=ApplicationOut,
+@router.post("/applications/{application_id}/approve", response=ReviewApplicationOut,
              auth=LOGGED_IN, tags=["review"])
 def approve(request: HttpRequest, application_id: int) -> dict[str, object]:
     application = services.application_approve(
         actor=current_user(request), application_id=application_id
     )
-    return application_out(application)
+    return application_out(application, full=True)
 
 
-@router.post("/applications/{application_id}/reject", response=ApplicationOut,
+@router.post("/applications/{application_id}/reject", response=ReviewApplicationOut,
              auth=LOGGED_IN, tags=["review"])
 def reject(request: HttpRequest, application_id: int, payload: RejectIn) -> dict[str, object]:
     application = services.application_reject(
         actor=current_user(request), application_id=application_id, reason=payload.reason
     )
-    return application_out(application)
+    return application_out(application, full=True)
 
 
 # --- Estates and their join codes -------------------------------------------------------

@@ -25,6 +25,10 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
         number = phonenumbers.parse(raw.strip(), settings.PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         raise Invalid(message, errors={field: message}) from None
+    allowed = settings.PHONE_ALLOWED_REGIONS
+    region = phonenumbers.region_code_for_number(number)
+    if allowed and region not in allowed:
+        raise Invalid(message, errors={field: message})
     if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,

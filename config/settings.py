@@ -139,6 +139,8 @@ JOIN_APPLICATION_LIMIT = env("JOIN_APPLICATION_LIMIT", "10/3600")
 
 # --- Real-name joining ------------------------------------------------------
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "CN")
+# Regions whose numbers may register (ISO codes, comma separated); empty allows any.
+PHONE_ALLOWED_REGIONS = env_list("PHONE_ALLOWED_REGIONS", "CN")
 SMS_BACKEND = env("SMS_BACKEND", "communities.sms.ConsoleBackend")
 SMS_CODE_TTL = timedelta(seconds=int(env("SMS_CODE_TTL", "300")))
 SMS_CODE_RESEND_AFTER = timedelta(seconds=int(env("SMS_CODE_RESEND_AFTER", "60")))

@@ -2,11 +2,13 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
-const backend = 'http://127.0.0.1:8000'
+// The Django server the dev server forwards /api and /ws to.
+const backend = process.env.SHEQUTONG_BACKEND ?? 'http://127.0.0.1:8000'
 
-// Django serves dist/index.html for every non-API path and the bundle under /static/.
-export default defineConfig({
-  base: '/static/',
+// Django serves dist/index.html for every non-API path and the bundle under /static/. The dev
+// server keeps base '/' so that history-mode paths like /login or /join/<code> load the app.
+export default defineConfig(({ command }) => ({
+  base: command === 'build' ? '/static/' : '/',
   plugins: [vue()],
   define: {
     __VUE_I18N_FULL_INSTALL__: true,
@@ -31,4 +33,4 @@ export default defineConfig({
     restoreMocks: true,
     unstubGlobals: true,
   },
-})
+}))

@@ -10,6 +10,7 @@ import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -57,6 +58,10 @@ def make_user(username: str, name: str = "", phone: str = "") -> User:
 
 def make_member(user: User, estate: Place) -> Membership:
     return Membership.objects.create(user=user, estate=estate, building="1", unit="1", room="101")
+
+
+def pytest_configure() -> None:
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,8 @@ const en: Messages = {
     retry: 'Try again',
     networkError: 'Could not reach the server. Check your connection and try again.',
     httpError: 'Something went wrong ({status}). Please try again later.',
-    close: 'Close',
     cancel: 'Cancel',
     confirm: 'OK',
-    required: 'required',
   },
   lang: {
     other: '中文',
@@ -139,6 +137,7 @@ const en: Messages = {
     intro: 'Every estate has its own QR code. Print and post it; residents scan it to apply.',
     noEstates: 'No estates here yet.',
     show: 'Show QR code',
+    hide: 'Hide QR code',
     members: '{count} residents',
     qrAlt: 'Join QR code of {estate}',
     joinLink: 'Join link',

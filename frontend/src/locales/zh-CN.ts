@@ -9,10 +9,8 @@ const zhCN = {
     retry: '重试',
     networkError: '网络连接失败，请检查网络后重试',
     httpError: '出错了（{status}），请稍后再试',
-    close: '关闭',
     cancel: '取消',
     confirm: '确定',
-    required: '必填',
   },
   lang: {
     other: 'English',
@@ -139,6 +137,7 @@ const zhCN = {
     intro: '每个小区都有自己的二维码。打印张贴后，居民扫码即可申请加入。',
     noEstates: '这里还没有小区。',
     show: '显示二维码',
+    hide: '收起二维码',
     members: '{count} 位居民',
     qrAlt: '{estate} 的入户二维码',
     joinLink: '加入链接',

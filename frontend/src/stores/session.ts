@@ -7,6 +7,7 @@ import type { Me } from '../types'
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Me | null>(null)
   const loaded = ref(false)
+  let fetchedAt = 0
   let pending: Promise<Me | null> | null = null
 
   const isLoggedIn = computed(() => me.value !== null)
@@ -18,6 +19,7 @@ export const useSessionStore = defineStore('session', () => {
   function set(user: Me | null): Me | null {
     me.value = user
     loaded.value = true
+    fetchedAt = Date.now()
     return user
   }
 
@@ -28,6 +30,11 @@ export const useSessionStore = defineStore('session', () => {
       .then(set)
       .finally(() => (pending = null))
     return pending
+  }
+
+  /** Asks the server again unless the answer we have is younger than `maxAgeMs`. */
+  function revalidate(maxAgeMs: number): Promise<Me | null> {
+    return loaded.value && Date.now() - fetchedAt < maxAgeMs ? Promise.resolve(me.value) : refresh()
   }
 
   /** The current user, asking the server only the first time. */
@@ -51,5 +58,18 @@ export const useSessionStore = defineStore('session', () => {
     set(null)
   }
 
-  return { me, loaded, isLoggedIn, canReview, isPartyMember, set, refresh, load, login, logout, clear }
+  return {
+    me,
+    loaded,
+    isLoggedIn,
+    canReview,
+    isPartyMember,
+    set,
+    refresh,
+    revalidate,
+    load,
+    login,
+    logout,
+    clear,
+  }
 })
