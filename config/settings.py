@@ -142,6 +142,7 @@ PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "CN")
 # Regions whose numbers may register (ISO codes, comma separated); empty allows any.
 PHONE_ALLOWED_REGIONS = env_list("PHONE_ALLOWED_REGIONS", "CN")
 SMS_BACKEND = env("SMS_BACKEND", "communities.sms.ConsoleBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))  # FileBackend
 SMS_CODE_TTL = timedelta(seconds=int(env("SMS_CODE_TTL", "300")))
 SMS_CODE_RESEND_AFTER = timedelta(seconds=int(env("SMS_CODE_RESEND_AFTER", "60")))
 SMS_CODE_MAX_ATTEMPTS = int(env("SMS_CODE_MAX_ATTEMPTS", "5"))
