@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "phone", "is_staff", "is_active")
     search_fields = ("username", "display_name", "phone")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Real name", {"fields": ("display_name", "phone", "phone_verified_at")}),
     )
 

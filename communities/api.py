@@ -313,12 +313,15 @@ def sms_code(request: HttpRequest, payload: SmsCodeIn) -> Status[dict[str, objec
     require_csrf(request)
     phone = normalize_phone(payload.phone)
     phone_code_send(phone=phone, client_ip=client_ip(request))
-    return Status(202, {
-        "detail": _("A verification code has been sent to %(phone)s.")
-        % {"phone": mask_phone(phone)},
-        "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
-        "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
-    })
+    return Status(
+        202,
+        {
+            "detail": _("A verification code has been sent to %(phone)s.")
+            % {"phone": mask_phone(phone)},
+            "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
+            "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+        },
+    )
 
 
 # --- Joining -------------------------------------------------------------------------
@@ -330,8 +333,9 @@ def join_target(request: HttpRequest, code: str) -> dict[str, object]:
     return {key: place_out(value) for key, value in lineage.items()}
 
 
-@router.post("/join/{code}/applications", response={201: ApplicationOut}, auth=None,
-             tags=["joining"])
+@router.post(
+    "/join/{code}/applications", response={201: ApplicationOut}, auth=None, tags=["joining"]
+)
 def join_apply(request: HttpRequest, code: str, payload: ApplicationIn) -> Status[object]:
     """Apply to join; an anonymous applicant's account is created and logged in."""
     require_csrf(request)
@@ -367,8 +371,12 @@ def my_applications(request: HttpRequest) -> list[dict[str, object]]:
     return [application_out(a) for a in selectors.user_applications(current_user(request))]
 
 
-@router.post("/applications/{application_id}/withdraw", response=ApplicationOut,
-             auth=LOGGED_IN, tags=["joining"])
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response=ApplicationOut,
+    auth=LOGGED_IN,
+    tags=["joining"],
+)
 def withdraw(request: HttpRequest, application_id: int) -> dict[str, object]:
     application = services.application_withdraw(
         applicant=current_user(request), application_id=application_id
@@ -380,8 +388,9 @@ def withdraw(request: HttpRequest, application_id: int) -> dict[str, object]:
 StatusFilter = Literal["pending", "approved", "rejected", "withdrawn", "all"]
 
 
-@router.get("/review/applications", response=list[ReviewApplicationOut], auth=LOGGED_IN,
-            tags=["review"])
+@router.get(
+    "/review/applications", response=list[ReviewApplicationOut], auth=LOGGED_IN, tags=["review"]
+)
 def review_queue(
     request: HttpRequest, status: StatusFilter = "pending", community: int | None = None
 ) -> list[dict[str, object]]:
@@ -394,8 +403,12 @@ def review_queue(
     return [application_out(a, full=True) for a in applications]
 
 
-@router.post("/applications/{application_id}/approve", response=ReviewApplicationOut,
-             auth=LOGGED_IN, tags=["review"])
+@router.post(
+    "/applications/{application_id}/approve",
+    response=ReviewApplicationOut,
+    auth=LOGGED_IN,
+    tags=["review"],
+)
 def approve(request: HttpRequest, application_id: int) -> dict[str, object]:
     application = services.application_approve(
         actor=current_user(request), application_id=application_id
@@ -403,8 +416,12 @@ def approve(request: HttpRequest, application_id: int) -> dict[str, object]:
     return application_out(application, full=True)
 
 
-@router.post("/applications/{application_id}/reject", response=ReviewApplicationOut,
-             auth=LOGGED_IN, tags=["review"])
+@router.post(
+    "/applications/{application_id}/reject",
+    response=ReviewApplicationOut,
+    auth=LOGGED_IN,
+    tags=["review"],
+)
 def reject(request: HttpRequest, application_id: int, payload: RejectIn) -> dict[str, object]:
     application = services.application_reject(
         actor=current_user(request), application_id=application_id, reason=payload.reason
@@ -413,8 +430,9 @@ def reject(request: HttpRequest, application_id: int, payload: RejectIn) -> dict
 
 
 # --- Estates and their join codes -------------------------------------------------------
-@router.get("/communities/{community_id}/estates", response=list[PlaceOut], auth=LOGGED_IN,
-            tags=["places"])
+@router.get(
+    "/communities/{community_id}/estates", response=list[PlaceOut], auth=LOGGED_IN, tags=["places"]
+)
 def community_estates(request: HttpRequest, community_id: int) -> list[dict[str, object] | None]:
     return [place_out(e) for e in selectors.community_estates(current_user(request), community_id)]
 
@@ -430,23 +448,22 @@ def estate_detail(request: HttpRequest, estate_id: int) -> dict[str, object]:
     }
 
 
-@router.get("/estates/{estate_id}/join-code", response=JoinCodeOut, auth=LOGGED_IN,
-            tags=["places"])
+@router.get("/estates/{estate_id}/join-code", response=JoinCodeOut, auth=LOGGED_IN, tags=["places"])
 def join_code(request: HttpRequest, estate_id: int) -> dict[str, object]:
     estate = selectors.estate_for(current_user(request), estate_id, Action.MANAGE_JOIN_CODE)
     return join_code_out(estate)
 
 
-@router.post("/estates/{estate_id}/join-code/rotate", response=JoinCodeOut, auth=LOGGED_IN,
-             tags=["places"])
+@router.post(
+    "/estates/{estate_id}/join-code/rotate", response=JoinCodeOut, auth=LOGGED_IN, tags=["places"]
+)
 def join_code_rotate(request: HttpRequest, estate_id: int) -> dict[str, object]:
     actor = current_user(request)
     estate = selectors.estate_for(actor, estate_id, Action.MANAGE_JOIN_CODE)
     return join_code_out(services.join_code_rotate(actor=actor, estate=estate))
 
 
-@router.get("/estates/{estate_id}/qr.{fmt}", auth=LOGGED_IN, tags=["places"],
-            response={200: None})
+@router.get("/estates/{estate_id}/qr.{fmt}", auth=LOGGED_IN, tags=["places"], response={200: None})
 def join_qr(request: HttpRequest, estate_id: int, fmt: Literal["png", "svg"]) -> HttpResponse:
     """The estate's join QR code, to print and put up at the gate."""
     estate = selectors.estate_for(current_user(request), estate_id, Action.MANAGE_JOIN_CODE)

@@ -67,7 +67,8 @@ class Place(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     path = models.CharField(max_length=255, editable=False, db_index=True)
-    join_code = models.CharField(_("join code"), max_length=32, null=True, blank=True)
+    # NULL, not "", for places without one: the unique constraint ignores NULLs.
+    join_code = models.CharField(_("join code"), max_length=32, null=True, blank=True)  # noqa: DJ001
     join_code_rotated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

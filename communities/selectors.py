@@ -64,9 +64,9 @@ def estate_by_join_code(code: str) -> Place:
 
 def estate_for(user: User, estate_id: int, action: Action) -> Place:
     """An estate ``user`` may do ``action`` on; NotFound whether missing or forbidden."""
-    estate = Place.objects.select_related("parent").filter(
-        pk=estate_id, kind=PlaceKind.ESTATE
-    ).first()
+    estate = (
+        Place.objects.select_related("parent").filter(pk=estate_id, kind=PlaceKind.ESTATE).first()
+    )
     if estate is None or not can(user, action, estate):
         raise NotFound()
     return estate
@@ -118,9 +118,9 @@ def applications_for_review(
         communities = [c for c in communities if c.pk == community_id]
     if not communities:
         raise Forbidden()
-    queryset = JoinApplication.objects.filter(
-        estate__parent__in=communities
-    ).select_related("estate__parent", "decided_by")
+    queryset = JoinApplication.objects.filter(estate__parent__in=communities).select_related(
+        "estate__parent", "decided_by"
+    )
     if status:
         queryset = queryset.filter(status=status)
     applications = list(queryset[:500])

@@ -246,15 +246,13 @@ def _duplicate_pending() -> Conflict:
     )
 
 
-def _decide(
-    *, actor: User, application_id: int, status: str, reason: str = ""
-) -> JoinApplication:
+def _decide(*, actor: User, application_id: int, status: str, reason: str = "") -> JoinApplication:
     application_for(actor, application_id, Action.DECIDE_APPLICATIONS)
     with transaction.atomic():
         application = (
-            JoinApplication.objects.select_for_update().select_related("estate").get(
-                pk=application_id
-            )
+            JoinApplication.objects.select_for_update()
+            .select_related("estate")
+            .get(pk=application_id)
         )
         if application.status != JoinApplication.Status.PENDING:
             raise Conflict(

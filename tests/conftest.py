@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -64,11 +65,21 @@ def pytest_configure() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+def _worker_cache(redis_url: str) -> dict[str, Any]:
+    """On Redis, each xdist worker gets its own database: clearing the cache (a
+    FLUSHDB) in one worker must not wipe another worker's throttle counters."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+    location = redis_url.rsplit("/", 1)[0] + f"/{1 + int(worker) % 15}"
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache_and_outbox(settings: object) -> Iterator[None]:
+def _fresh_cache_and_outbox(settings: Any) -> Iterator[None]:
+    if settings.REDIS_URL:
+        settings.CACHES = {"default": _worker_cache(settings.REDIS_URL)}
     cache.clear()
     sms.outbox.clear()
-    settings.SMS_BACKEND = "communities.sms.LocmemBackend"  # type: ignore[attr-defined]
+    settings.SMS_BACKEND = "communities.sms.LocmemBackend"
     yield
     cache.clear()
 
@@ -86,10 +97,24 @@ def world(db: None) -> World:
 
     people = {
         name: make_user(name)
-        for name in (
-            "wang_fang li_wei zheng_hua zhang_min zhao_lei zhou_qiang wu_hao song_yu "
-            "guo_qing liu_yang wusong_supervisor huang_jun ma_lin chen_jie lin_na nobody"
-        ).split()
+        for name in [
+            "wang_fang",
+            "li_wei",
+            "zheng_hua",
+            "zhang_min",
+            "zhao_lei",
+            "zhou_qiang",
+            "wu_hao",
+            "song_yu",
+            "guo_qing",
+            "liu_yang",
+            "wusong_supervisor",
+            "huang_jun",
+            "ma_lin",
+            "chen_jie",
+            "lin_na",
+            "nobody",
+        ]
     }
     make_member(people["wang_fang"], meiluo_1)
     make_member(people["chen_jie"], gongkang_1)

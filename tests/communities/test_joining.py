@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.db import connections, transaction
 from django.test import Client
 
 from chat.groups import community_staff_feed, user_group
-
 from communities import sms
 from communities.models import AccessLog, JoinApplication, Membership, PhoneCode, User
 from tests.conftest import World, client_for
@@ -78,7 +78,8 @@ def test_whole_flow_newcomer_applies_committee_approves_resident_is_member(
 
     # The account was created and the applicant is logged in.
     me = resident.get("/api/me").json()
-    assert me["username"] == E164 and me["display_name"] == "王小明"
+    assert me["username"] == E164
+    assert me["display_name"] == "王小明"
     assert me["memberships"] == []
     user = User.objects.get(username=E164)
     assert user.password.startswith("argon2")
@@ -119,8 +120,11 @@ def test_rejection_needs_a_reason_and_the_applicant_sees_it(world: World) -> Non
 def test_a_decided_application_cannot_be_decided_again(world: World) -> None:
     _, application = apply_anonymously(world)
     assert post(client_for(world.li_wei), f"/api/applications/{application['id']}/approve")
-    second = post(client_for(world.zhang_min), f"/api/applications/{application['id']}/reject",
-                  {"reason": "重复"})
+    second = post(
+        client_for(world.zhang_min),
+        f"/api/applications/{application['id']}/reject",
+        {"reason": "重复"},
+    )
     assert second.status_code == 409
     assert second.json()["code"] == "not_pending"
     assert JoinApplication.objects.get().status == "approved"
@@ -128,8 +132,19 @@ def test_a_decided_application_cannot_be_decided_again(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    "person", ["wang_fang", "zhao_lei", "zhou_qiang", "wu_hao", "liu_yang", "huang_jun",
-               "chen_jie", "lin_na", "wusong_supervisor", "ma_lin"]
+    "person",
+    [
+        "wang_fang",
+        "zhao_lei",
+        "zhou_qiang",
+        "wu_hao",
+        "liu_yang",
+        "huang_jun",
+        "chen_jie",
+        "lin_na",
+        "wusong_supervisor",
+        "ma_lin",
+    ],
 )
 def test_only_the_communitys_committee_may_decide(world: World, person: str) -> None:
     _, application = apply_anonymously(world)
@@ -143,10 +158,16 @@ def test_only_the_communitys_committee_may_decide(world: World, person: str) -> 
 @pytest.mark.parametrize(
     ("person", "sees"),
     [
-        ("li_wei", True), ("zhang_min", True), ("zheng_hua", True),
-        ("liu_yang", True), ("huang_jun", True),
-        ("lin_na", False), ("wusong_supervisor", False), ("wang_fang", None),
-        ("zhou_qiang", None), ("chen_jie", None),
+        ("li_wei", True),
+        ("zhang_min", True),
+        ("zheng_hua", True),
+        ("liu_yang", True),
+        ("huang_jun", True),
+        ("lin_na", False),
+        ("wusong_supervisor", False),
+        ("wang_fang", None),
+        ("zhou_qiang", None),
+        ("chen_jie", None),
     ],
 )
 def test_who_sees_the_review_queue(world: World, person: str, sees: bool | None) -> None:
@@ -169,8 +190,11 @@ def test_a_second_pending_application_for_the_same_estate_is_refused(world: Worl
     assert again.json()["code"] == "duplicate_pending"
     assert JoinApplication.objects.count() == 1
     # Another estate is fine.
-    other = post(client, f"/api/join/{world.meiluo_2.join_code}/applications",
-                 application_body("", password=None))
+    other = post(
+        client,
+        f"/api/join/{world.meiluo_2.join_code}/applications",
+        application_body("", password=None),
+    )
     assert other.status_code == 201, other.content
 
 
@@ -181,8 +205,12 @@ def test_the_database_refuses_two_pending_applications_even_if_checks_race(world
     original = JoinApplication.objects.get(pk=application["id"])
     with pytest.raises(IntegrityError), transaction.atomic():
         JoinApplication.objects.create(
-            applicant=original.applicant, estate=original.estate, real_name="x", phone=E164,
-            building="1", room="1",
+            applicant=original.applicant,
+            estate=original.estate,
+            real_name="x",
+            phone=E164,
+            building="1",
+            room="1",
         )
 
 
@@ -233,11 +261,14 @@ def test_wrong_or_expired_sms_code_is_refused(world: World, anon: Client) -> Non
 
     PhoneCode.objects.update(expires_at=timezone.now())
     response = post(anon, url, application_body(code))
-    assert response.status_code == 400 and "sms_code" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "sms_code" in response.json()["errors"]
     assert not JoinApplication.objects.exists()
 
 
-def test_a_code_is_burnt_after_too_many_wrong_guesses(world: World, anon: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_code_is_burnt_after_too_many_wrong_guesses(
+    world: World, anon: Client, settings: Any
+) -> None:
     settings.SMS_CODE_MAX_ATTEMPTS = 3
     code = send_code(anon)
     url = f"/api/join/{world.meiluo_1.join_code}/applications"
@@ -247,7 +278,7 @@ def test_a_code_is_burnt_after_too_many_wrong_guesses(world: World, anon: Client
     assert post(anon, url, application_body(code)).status_code == 400
 
 
-def test_sms_codes_are_rate_limited(world: World, anon: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_sms_codes_are_rate_limited(world: World, anon: Client, settings: Any) -> None:
     settings.SMS_CODE_RESEND_AFTER = __import__("datetime").timedelta(0)
     settings.SMS_CODE_LIMIT = "2/3600"
     assert post(anon, "/api/auth/sms-code", {"phone": PHONE}).status_code == 202
@@ -265,15 +296,19 @@ def test_a_resend_too_soon_is_refused(world: World, anon: Client) -> None:
     assert len(sms.outbox) == 1
 
 
-def test_applications_are_rate_limited(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_applications_are_rate_limited(world: World, settings: Any) -> None:
     settings.JOIN_APPLICATION_LIMIT = "2/3600"
     client = client_for(world.chen_jie)
     world.chen_jie.phone = E164
     world.chen_jie.phone_verified_at = __import__("django.utils.timezone").utils.timezone.now()
     world.chen_jie.save()
     body = application_body("", password=None)
-    assert post(client, f"/api/join/{world.meiluo_1.join_code}/applications", body).status_code == 201
-    assert post(client, f"/api/join/{world.meiluo_2.join_code}/applications", body).status_code == 201
+    assert (
+        post(client, f"/api/join/{world.meiluo_1.join_code}/applications", body).status_code == 201
+    )
+    assert (
+        post(client, f"/api/join/{world.meiluo_2.join_code}/applications", body).status_code == 201
+    )
     third = post(client, f"/api/join/{world.gongkang_1.join_code}/applications", body)
     assert third.status_code == 429
     assert JoinApplication.objects.count() == 2
@@ -283,8 +318,9 @@ def test_a_phone_that_has_an_account_must_log_in_first(world: World, anon: Clien
     world.chen_jie.phone = E164
     world.chen_jie.save()
     code = send_code(anon)
-    response = post(anon, f"/api/join/{world.meiluo_1.join_code}/applications",
-                    application_body(code))
+    response = post(
+        anon, f"/api/join/{world.meiluo_1.join_code}/applications", application_body(code)
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "phone_taken"
 
@@ -292,13 +328,17 @@ def test_a_phone_that_has_an_account_must_log_in_first(world: World, anon: Clien
 def test_id_card_is_never_stored_whole(world: World, anon: Client) -> None:
     code = send_code(anon)
     number = "11010519491231002X"
-    response = post(anon, f"/api/join/{world.meiluo_1.join_code}/applications",
-                    application_body(code, id_card=number.lower()))
+    response = post(
+        anon,
+        f"/api/join/{world.meiluo_1.join_code}/applications",
+        application_body(code, id_card=number.lower()),
+    )
     assert response.status_code == 201, response.content
     application = JoinApplication.objects.get()
     assert application.id_card_last4 == "002X"
     stored = " ".join(str(value) for value in JoinApplication.objects.values().get().values())
-    assert number not in stored and number[:14] not in stored
+    assert number not in stored
+    assert number[:14] not in stored
 
 
 def test_withdraw_only_my_own_pending_application(world: World) -> None:
@@ -310,43 +350,42 @@ def test_withdraw_only_my_own_pending_application(world: World) -> None:
     assert client_for(world.li_wei).get("/api/review/applications").json() == []
 
 
-def receive(layer: Any, channel: str, timeout: float = 2.0) -> Any:
-    async def within() -> Any:
-        return await asyncio.wait_for(layer.receive(channel), timeout)
-
-    return async_to_sync(within)()
-
-
-def test_decisions_are_announced_only_after_commit(
-    world: World, django_capture_on_commit_callbacks: Any
-) -> None:
+@pytest.mark.django_db(transaction=True)
+async def test_decisions_are_announced_only_after_commit(world: World) -> None:
+    """Events leave after the transaction commits, never from inside it."""
     layer = get_channel_layer()
-    staff = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(community_staff_feed(world.meiluo.pk), staff)
+    staff = await layer.new_channel()
+    await layer.group_add(community_staff_feed(world.meiluo.pk), staff)
 
-    with django_capture_on_commit_callbacks() as pending:
-        resident, application = apply_anonymously(world)
-    # Not committed (the test's transaction is still open): nothing has been sent.
-    with pytest.raises(asyncio.TimeoutError):
-        receive(layer, staff, timeout=0.2)
-    for callback in pending:
-        callback()
-    assert receive(layer, staff) == {
+    group = community_staff_feed(world.meiluo.pk)
+
+    def apply_inside_a_transaction() -> dict[str, Any]:
+        with transaction.atomic():
+            _, application = apply_anonymously(world)
+            # Sent directly while the transaction is still open: it must arrive first.
+            async_to_sync(layer.group_send)(group, {"type": "marker"})
+        return application
+
+    application = await sync_to_async(apply_inside_a_transaction)()
+    assert await asyncio.wait_for(layer.receive(staff), 5) == {"type": "marker"}
+    assert await asyncio.wait_for(layer.receive(staff), 5) == {
         "type": "application.submitted",
         "application_id": application["id"],
         "estate_id": world.meiluo_1.pk,
     }
 
-    personal = async_to_sync(layer.new_channel)()
-    applicant = User.objects.get(username=E164)
-    async_to_sync(layer.group_add)(user_group(applicant.pk), personal)
-    with django_capture_on_commit_callbacks(execute=True):
-        post(client_for(world.li_wei), f"/api/applications/{application['id']}/approve")
-    decided = receive(layer, personal)
+    applicant = await User.objects.aget(username=E164)
+    personal = await layer.new_channel()
+    await layer.group_add(user_group(applicant.pk), personal)
+    li_wei = await sync_to_async(client_for)(world.li_wei)
+    await sync_to_async(post)(li_wei, f"/api/applications/{application['id']}/approve")
+    decided = await asyncio.wait_for(layer.receive(personal), 5)
     assert decided == {
         "type": "application.decided",
         "application_id": application["id"],
         "estate_id": world.meiluo_1.pk,
         "status": "approved",
     }
-    assert receive(layer, staff) == decided
+    assert await asyncio.wait_for(layer.receive(staff), 5) == decided
+    # The worker thread's connection would otherwise keep the test database open.
+    await sync_to_async(connections.close_all)()

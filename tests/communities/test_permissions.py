@@ -6,6 +6,8 @@ to the rules has to be made twice — once in the code and once here, on purpose
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from communities.management.commands.permissions_table import DOC, render
@@ -17,8 +19,16 @@ from tests.conftest import World
 # Everyone not listed is refused.
 EXPECTED_AT_MEILUO: dict[Action, set[str]] = {
     Action.VIEW_COMMUNITY: {
-        "wang_fang", "li_wei", "zheng_hua", "zhang_min", "zhao_lei", "zhou_qiang",
-        "wu_hao", "song_yu", "liu_yang", "huang_jun",
+        "wang_fang",
+        "li_wei",
+        "zheng_hua",
+        "zhang_min",
+        "zhao_lei",
+        "zhou_qiang",
+        "wu_hao",
+        "song_yu",
+        "liu_yang",
+        "huang_jun",
     },
     Action.MODERATE_COMMUNITY: {"li_wei", "zheng_hua", "zhang_min"},
     Action.VIEW_APPLICATIONS: {"li_wei", "zheng_hua", "zhang_min", "liu_yang", "huang_jun"},
@@ -34,10 +44,24 @@ EXPECTED_AT_DISTRICT: dict[Action, set[str]] = {
     Action.SUPERVISE: {"huang_jun"},
     Action.VIEW_APPLICATIONS: {"huang_jun"},
 }
-PEOPLE = (
-    "wang_fang li_wei zheng_hua zhang_min zhao_lei zhou_qiang wu_hao song_yu guo_qing "
-    "liu_yang wusong_supervisor huang_jun ma_lin chen_jie lin_na nobody"
-).split()
+PEOPLE = [
+    "wang_fang",
+    "li_wei",
+    "zheng_hua",
+    "zhang_min",
+    "zhao_lei",
+    "zhou_qiang",
+    "wu_hao",
+    "song_yu",
+    "guo_qing",
+    "liu_yang",
+    "wusong_supervisor",
+    "huang_jun",
+    "ma_lin",
+    "chen_jie",
+    "lin_na",
+    "nobody",
+]
 
 
 def test_every_action_has_an_expectation() -> None:
@@ -89,7 +113,7 @@ def test_revoked_membership_and_inactive_accounts_lose_their_standing(world: Wor
     assert not can(world.li_wei, Action.DECIDE_APPLICATIONS, world.meiluo)
 
 
-def test_standing_costs_two_queries(world: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_standing_costs_two_queries(world: World, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(2):
         standing(world.wang_fang, world.meiluo_1)
 

@@ -32,13 +32,17 @@ def test_paths_let_one_query_find_everything_below(world: World) -> None:
     below = Place.objects.filter(path__startswith=world.luodian.path)
     assert {p.name for p in below} == {"罗店镇", "美罗家园居委", "美罗一期", "美罗二期"}
     assert world.meiluo_1.ancestor_ids == [
-        world.district.pk, world.luodian.pk, world.meiluo.pk, world.meiluo_1.pk
+        world.district.pk,
+        world.luodian.pk,
+        world.meiluo.pk,
+        world.meiluo_1.pk,
     ]
 
 
 def test_every_estate_gets_its_own_join_code(world: World) -> None:
     codes = {world.meiluo_1.join_code, world.meiluo_2.join_code, world.gongkang_1.join_code}
-    assert len(codes) == 3 and None not in codes
+    assert len(codes) == 3
+    assert None not in codes
     assert world.meiluo.join_code is None
 
 
@@ -56,15 +60,28 @@ def test_load_tree_from_the_baoshan_csv_is_idempotent(db: None) -> None:
 
 def test_load_tree_from_nested_json_with_parents(db: None, tmp_path: Path) -> None:
     tree = {
-        "name": "宝山区", "kind": "district", "children": [
-            {"name": "罗店镇", "kind": "town", "children": [
-                {"name": "天平村", "kind": "village", "children": [
-                    {"name": "天平村一组", "kind": "estate"}]}]}]}
+        "name": "宝山区",
+        "kind": "district",
+        "children": [
+            {
+                "name": "罗店镇",
+                "kind": "town",
+                "children": [
+                    {
+                        "name": "天平村",
+                        "kind": "village",
+                        "children": [{"name": "天平村一组", "kind": "estate"}],
+                    }
+                ],
+            }
+        ],
+    }
     path = tmp_path / "tree.json"
     path.write_text(json.dumps(tree, ensure_ascii=False), encoding="utf-8")
     call_command("load_tree", str(path))
     estate = Place.objects.get(name="天平村一组")
-    assert estate.parent is not None and estate.parent.kind == PlaceKind.VILLAGE
+    assert estate.parent is not None
+    assert estate.parent.kind == PlaceKind.VILLAGE
     assert estate.join_code
 
 
@@ -81,8 +98,11 @@ def test_load_tree_csv_with_parent_paths(db: None, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["kind,name\nplanet,地球\n", "kind,name,parent\ntown,罗店镇,不存在区\n",
-     "kind,name\nestate,孤岛小区\n"],
+    [
+        "kind,name\nplanet,地球\n",
+        "kind,name,parent\ntown,罗店镇,不存在区\n",
+        "kind,name\nestate,孤岛小区\n",
+    ],
 )
 def test_load_tree_refuses_bad_files_and_writes_nothing(
     db: None, tmp_path: Path, content: str
@@ -120,11 +140,13 @@ def test_only_the_committee_sees_or_rotates_the_join_code(world: World, person: 
 def test_qr_code_as_png_and_svg(world: World) -> None:
     committee = client_for(world.li_wei)
     png = committee.get(f"/api/estates/{world.meiluo_1.pk}/qr.png")
-    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    assert png.status_code == 200
+    assert png["Content-Type"] == "image/png"
     assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
     svg = committee.get(f"/api/estates/{world.meiluo_1.pk}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml"
-    assert b"<svg" in svg.content and "美罗一期".encode() in svg.content
+    assert b"<svg" in svg.content
+    assert "美罗一期".encode() in svg.content
 
 
 def test_qr_code_encodes_the_join_link(world: World) -> None:

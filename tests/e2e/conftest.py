@@ -12,8 +12,14 @@ from tests.servers import Server, daphne
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -39,8 +45,10 @@ def server(transactional_db: None, tmp_path: Path, sms_file: Path) -> Iterator[S
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module: Playwright's loop must not outlive the module, or
+    every later test in this worker would appear to run inside an event loop."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -63,9 +63,7 @@ def test_resident_applies_committee_approves_resident_sees_membership(
     committee.close()
 
 
-def test_a_rejected_applicant_sees_the_reason(
-    world: World, server: Server, browser: Any
-) -> None:
+def test_a_rejected_applicant_sees_the_reason(world: World, server: Server, browser: Any) -> None:
     from playwright.sync_api import expect
 
     from communities.services import application_submit
@@ -74,9 +72,16 @@ def test_a_rejected_applicant_sees_the_reason(
     world.chen_jie.phone_verified_at = __import__("django.utils.timezone").utils.timezone.now()
     world.chen_jie.save()
     application = application_submit(
-        applicant=world.chen_jie, join_code=world.meiluo_2.join_code or "", real_name="陈杰",
-        phone="13812345679", sms_code="", building="3", unit="1", room="202",
-        password=None, client_ip="127.0.0.1",
+        applicant=world.chen_jie,
+        join_code=world.meiluo_2.join_code or "",
+        real_name="陈杰",
+        phone="13812345679",
+        sms_code="",
+        building="3",
+        unit="1",
+        room="202",
+        password=None,
+        client_ip="127.0.0.1",
     )
     committee = browser.new_context()
     console = committee.new_page()

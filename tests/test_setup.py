@@ -1,0 +1,111 @@
+"""The two ways to run: embedded defaults, and PostgreSQL + Redis when their URLs are set."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from tests.conftest import running_on_services
+from tests.servers import daphne
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def settings_with(env: dict[str, str]) -> dict[str, str]:
+    """Load config.settings in a fresh interpreter under ``env`` and report key choices."""
+    code = (
+        "import django, json; from django.conf import settings as s; django.setup(); "
+        "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], "
+        "'layer': s.CHANNEL_LAYERS['default']['BACKEND'], "
+        "'cache': s.CACHES['default']['BACKEND']}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import json
+
+    return dict(json.loads(result.stdout))
+
+
+def test_defaults_run_embedded() -> None:
+    chosen = settings_with({})
+    assert chosen == {
+        "db": "django.db.backends.sqlite3",
+        "layer": "channels.layers.InMemoryChannelLayer",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+    }
+
+
+def test_urls_switch_to_postgresql_and_redis() -> None:
+    chosen = settings_with(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert chosen == {
+        "db": "django.db.backends.postgresql",
+        "layer": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "cache": "django.core.cache.backends.redis.RedisCache",
+    }
+
+
+def test_env_example_lists_every_variable_settings_read() -> None:
+    import re
+
+    source = (BASE_DIR / "config" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:_bool|_list)?\("([A-Z_]+)"', source))
+    listed = set(re.findall(r"^#?\s*([A-Z_]+)=", (BASE_DIR / ".env.example").read_text(), re.M))
+    assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
+
+
+@pytest.mark.services
+def test_channel_layer_carries_a_group_message() -> None:
+    """On Redis in CI, in memory otherwise: a group message reaches a subscribed channel."""
+    layer = get_channel_layer()
+
+    async def round_trip() -> dict[str, object]:
+        channel = await layer.new_channel()
+        await layer.group_add("test.setup", channel)
+        await layer.group_send("test.setup", {"type": "ping", "n": 1})
+        message = await asyncio.wait_for(layer.receive(channel), 5)
+        await layer.group_discard("test.setup", channel)
+        return dict(message)
+
+    assert async_to_sync(round_trip)() == {"type": "ping", "n": 1}
+    if running_on_services():
+        assert type(layer).__module__.startswith("channels_redis")
+
+
+def test_daphne_serves_the_app_api_and_static_files(transactional_db: None, tmp_path: Path) -> None:
+    import urllib.request
+
+    if not (Path(settings.FRONTEND_DIST) / "index.html").is_file():
+        pytest.fail("the front end is not built: run `make frontend`")
+    with daphne(tmp_path) as server:
+        for path in ("/", "/join/anything", "/review"):
+            with urllib.request.urlopen(server.url + path) as response:
+                html = response.read().decode()
+                assert response.status == 200, path
+                assert '<div id="app"' in html, path
+        asset = html.split('src="')[1].split('"')[0]
+        assert asset.startswith("/static/assets/")
+        with urllib.request.urlopen(server.url + asset) as response:
+            assert response.status == 200
+            assert "javascript" in response.headers["Content-Type"]
+        with urllib.request.urlopen(server.url + "/api/openapi.json") as response:
+            assert response.status == 200
