@@ -12,7 +12,8 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 TEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup venv frontend chromium lint typecheck test-frontend test-python \
+
+.PHONY: run test setup venv frontend chromium compose lint typecheck test-frontend test-python \
         migrate seed clean
 
 run: setup migrate seed
@@ -20,7 +21,7 @@ run: setup migrate seed
 	@echo "Serving Shequtong on $(SITE_URL) (Ctrl-C stops)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
-test: setup chromium lint typecheck test-frontend test-python
+test: setup chromium compose lint typecheck test-frontend test-python
 
 setup: venv frontend
 
@@ -44,6 +45,13 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# docker-compose.yml is validated by the suite; there is no Docker engine needed for that.
+compose:
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || { \
+	  echo "Installing docker-compose to validate docker-compose.yml"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq docker-compose; }
 
 migrate: venv
 	@mkdir -p var

@@ -109,3 +109,41 @@ def test_daphne_serves_the_app_api_and_static_files(transactional_db: None, tmp_
             assert "javascript" in response.headers["Content-Type"]
         with urllib.request.urlopen(server.url + "/api/openapi.json") as response:
             assert response.status == 200
+
+
+def compose_command() -> list[str]:
+    for command in (["docker", "compose"], ["docker-compose"]):
+        try:
+            subprocess.run([*command, "version"], capture_output=True, check=True)
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        return command
+    pytest.fail(
+        "neither `docker compose` nor `docker-compose` is installed (make test installs it)"
+    )
+
+
+def test_docker_compose_file_validates_and_has_the_production_topology() -> None:
+    import yaml
+
+    command = compose_command()
+    result = subprocess.run(
+        [*command, "-f", "docker-compose.yml", "config", "-q"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"db", "redis", "migrate", "web1", "web2", "nginx"} <= set(services)
+    for web in ("web1", "web2"):
+        assert "daphne" in services[web]["command"]
+        assert services[web]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
+    nginx_conf = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    assert "server web1:8000" in nginx_conf
+    assert "server web2:8000" in nginx_conf
+    assert "alias /srv/static/" in nginx_conf
+    assert "proxy_set_header Upgrade" in nginx_conf
