@@ -296,6 +296,16 @@ def seed() -> SeedResult:
             },
         )
 
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create(
+            username="admin",
+            display_name="管理员",
+            password=password_hash,
+            is_staff=True,
+            is_superuser=True,
+        )
+        result.created += 1
+
     estates = [p for p in by_name.values() if p.kind == PlaceKind.ESTATE]
     number = 0
     for estate in estates:

@@ -26,3 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in result.logins:
             self.stdout.write(f"  {login.username:<12} {login.name:<4}  {login.what}")
+        self.stdout.write(f"  {'admin':<12} {'管理员':<4}  site administrator: /admin/")
+        self.stdout.write("  r0001 … r0200 are further residents, 25 in each estate.")
