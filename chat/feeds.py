@@ -1,4 +1,9 @@
-"""The one way events leave the server: after the transaction that caused them commits."""
+"""The one way events leave the server: recorded, then published after commit.
+
+``publish`` appends the event to the event log (so a client that was away can resume
+from it) and publishes it to its stream's group once the transaction commits.
+``announce_ephemeral`` is for what is never replayed (typing, presence, live nudges).
+"""
 
 from __future__ import annotations
 
@@ -11,20 +16,46 @@ from django.db import transaction
 
 logger = logging.getLogger("shequtong.feeds")
 
-Event = dict[str, Any]
+Frame = dict[str, Any]
 
 
-def _send(group: str, event: Event) -> None:
+def _send(group: str, frame: Frame) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, event)
+        async_to_sync(layer.group_send)(group, {"type": "deliver", "frame": frame})
     except Exception:
         # The database is the record; a lost push is repaired by the client's resume.
-        logger.exception("could not publish %s to %s", event.get("type"), group)
+        logger.exception("could not publish %s to %s", frame.get("type"), group)
 
 
-def announce(group: str, event: Event) -> None:
-    """Publish ``event`` to ``group`` once the current transaction commits."""
-    transaction.on_commit(lambda: _send(group, event), robust=True)
+def publish(stream: str, event: dict[str, Any]) -> Frame:
+    """Record ``event`` (a flat dict with a "type") on ``stream``; publish after commit.
+
+    Returns the frame clients receive: ``{"type", "id", "stream", **rest}``.
+    """
+    from chat.models import Event
+
+    payload = {key: value for key, value in event.items() if key != "type"}
+    record = Event.objects.create(stream=stream, type=event["type"], payload=payload)
+    frame = event_frame(record)
+    transaction.on_commit(lambda: _send(stream, frame), robust=True)
+    return frame
+
+
+def event_frame(event: Any) -> Frame:  # a chat.models.Event
+    """The wire frame of a persisted event (the same live and on resume)."""
+    return {"type": event.type, "id": event.pk, "stream": event.stream, **event.payload}
+
+
+def announce_ephemeral(group: str, frame: Frame) -> None:
+    """Publish a frame that is never replayed, after the transaction (if any) commits."""
+    transaction.on_commit(lambda: _send(group, frame), robust=True)
+
+
+async def send_now(group: str, frame: Frame) -> None:
+    """From async code, publish a frame that is never replayed (typing, presence)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(group, {"type": "deliver", "frame": frame})

@@ -9,8 +9,9 @@ def user_group(user_id: int) -> str:
     return f"user.{int(user_id)}"
 
 
-def estate_group(estate_id: int) -> str:
-    return f"estate.{int(estate_id)}"
+def conversation_group(conversation_id: int) -> str:
+    """Everyone following one conversation (an estate group, a topic group, a knock)."""
+    return f"conv.{int(conversation_id)}"
 
 
 def community_feed(community_id: int) -> str:

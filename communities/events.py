@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from chat.feeds import Event
+from typing import Any
 
 from .models import JoinApplication
+
+Event = dict[str, Any]
 
 
 def application_submitted(application: JoinApplication) -> Event:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.feeds import announce
+from chat.feeds import publish
 from chat.groups import community_staff_feed, user_group
 
 from . import events, throttle
@@ -229,7 +229,7 @@ def application_submit(
                 id_card_last4=id_last4,
                 id_card_digest=id_digest,
             )
-            announce(
+            publish(
                 community_staff_feed(estate.parent_id or 0),
                 events.application_submitted(application),
             )
@@ -280,8 +280,8 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
                 application=application,
             )
         event = events.application_decided(application)
-        announce(user_group(application.applicant_id), event)
-        announce(community_staff_feed(application.estate.parent_id or 0), event)
+        publish(user_group(application.applicant_id), event)
+        publish(community_staff_feed(application.estate.parent_id or 0), event)
     return application
 
 
@@ -326,7 +326,7 @@ def application_withdraw(*, applicant: User, application_id: int) -> JoinApplica
         application.status = JoinApplication.Status.WITHDRAWN
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "decided_at"])
-        announce(
+        publish(
             community_staff_feed(application.estate.parent_id or 0),
             events.application_decided(application),
         )

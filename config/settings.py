@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "channels",
     "communities",
     "chat",
+    "presence",
     "frontend",
 ]
 
@@ -94,18 +95,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
+# Namespaces every key and channel this deployment puts in Redis (groups, presence, cache).
+REDIS_PREFIX = env("REDIS_PREFIX", "stt")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "stt"),
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
@@ -146,6 +149,19 @@ SMS_FILE_PATH = env("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))  # Fil
 SMS_CODE_TTL = timedelta(seconds=int(env("SMS_CODE_TTL", "300")))
 SMS_CODE_RESEND_AFTER = timedelta(seconds=int(env("SMS_CODE_RESEND_AFTER", "60")))
 SMS_CODE_MAX_ATTEMPTS = int(env("SMS_CODE_MAX_ATTEMPTS", "5"))
+
+# --- Chat ---------------------------------------------------------------------
+CHAT_MESSAGE_MAX_LENGTH = int(env("CHAT_MESSAGE_MAX_LENGTH", "2000"))
+CHAT_MAX_FRAME_BYTES = int(env("CHAT_MAX_FRAME_BYTES", "16384"))
+CHAT_SEND_RATE = env("CHAT_SEND_RATE", "10/5")  # messages per user, "count/seconds"
+CHAT_FRAME_RATE = env("CHAT_FRAME_RATE", "30/5")  # any frames per connection
+CHAT_EDIT_WINDOW = timedelta(seconds=int(env("CHAT_EDIT_WINDOW", "900")))
+# Frames waiting for one slow client before it is told to reconnect (close 4408).
+CHAT_OUTBOUND_LIMIT = int(env("CHAT_OUTBOUND_LIMIT", "1000"))
+CHAT_RESUME_LIMIT = int(env("CHAT_RESUME_LIMIT", "2000"))
+PRESENCE_TTL = int(env("PRESENCE_TTL", "90"))  # seconds an unrefreshed connection stays online
+PRESENCE_REFRESH = int(env("PRESENCE_REFRESH", "30"))
+PRESENCE_BATCH = float(env("PRESENCE_BATCH", "2"))  # seconds presence changes are gathered
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -61,22 +61,27 @@ def make_member(user: User, estate: Place) -> Membership:
     return Membership.objects.create(user=user, estate=estate, building="1", unit="1", room="101")
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+
+
 def pytest_configure() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    if settings.REDIS_URL:
+        # Parallel workers share one Redis: give each its own groups, keys and cache
+        # database, or one worker's test would receive another's messages.
+        settings.REDIS_PREFIX = f"test{WORKER}"
+        settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = settings.REDIS_PREFIX
+        settings.CACHES = {"default": _worker_cache(settings.REDIS_URL)}
 
 
 def _worker_cache(redis_url: str) -> dict[str, Any]:
-    """On Redis, each xdist worker gets its own database: clearing the cache (a
-    FLUSHDB) in one worker must not wipe another worker's throttle counters."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
-    location = redis_url.rsplit("/", 1)[0] + f"/{1 + int(worker) % 15}"
+    """Clearing the cache is a FLUSHDB: each worker gets a Redis database of its own."""
+    location = redis_url.rsplit("/", 1)[0] + f"/{1 + int(WORKER) % 15}"
     return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_outbox(settings: Any) -> Iterator[None]:
-    if settings.REDIS_URL:
-        settings.CACHES = {"default": _worker_cache(settings.REDIS_URL)}
     cache.clear()
     sms.outbox.clear()
     settings.SMS_BACKEND = "communities.sms.LocmemBackend"

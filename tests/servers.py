@@ -63,6 +63,7 @@ def daphne(tmp_path: Path, **extra_env: str) -> Iterator[Server]:
         "DATABASE_URL": test_database_url(),
         "SITE_URL": f"http://127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
+        "REDIS_PREFIX": settings.REDIS_PREFIX,
         **extra_env,
     }
     with log.open("wb") as out:

@@ -368,8 +368,11 @@ async def test_decisions_are_announced_only_after_commit(world: World) -> None:
 
     application = await sync_to_async(apply_inside_a_transaction)()
     assert await asyncio.wait_for(layer.receive(staff), 5) == {"type": "marker"}
-    assert await asyncio.wait_for(layer.receive(staff), 5) == {
+    submitted = (await asyncio.wait_for(layer.receive(staff), 5))["frame"]
+    assert submitted == {
         "type": "application.submitted",
+        "id": submitted["id"],
+        "stream": community_staff_feed(world.meiluo.pk),
         "application_id": application["id"],
         "estate_id": world.meiluo_1.pk,
     }
@@ -379,13 +382,17 @@ async def test_decisions_are_announced_only_after_commit(world: World) -> None:
     await layer.group_add(user_group(applicant.pk), personal)
     li_wei = await sync_to_async(client_for)(world.li_wei)
     await sync_to_async(post)(li_wei, f"/api/applications/{application['id']}/approve")
-    decided = await asyncio.wait_for(layer.receive(personal), 5)
+    decided = (await asyncio.wait_for(layer.receive(personal), 5))["frame"]
     assert decided == {
         "type": "application.decided",
+        "id": decided["id"],
+        "stream": user_group(applicant.pk),
         "application_id": application["id"],
         "estate_id": world.meiluo_1.pk,
         "status": "approved",
     }
-    assert await asyncio.wait_for(layer.receive(staff), 5) == decided
+    to_staff = (await asyncio.wait_for(layer.receive(staff), 5))["frame"]
+    assert to_staff["type"] == "application.decided"
+    assert to_staff["id"] > decided["id"] > submitted["id"]
     # The worker thread's connection would otherwise keep the test database open.
     await sync_to_async(connections.close_all)()

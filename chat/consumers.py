@@ -1,0 +1,347 @@
+"""The one WebSocket of a client: /ws/. Thin: decode, route to a service, encode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from communities.errors import ServiceError
+from communities.models import User
+from communities.throttle import parse_rate
+from presence import service as presence
+
+from . import protocol, selectors, services
+from .feeds import event_frame, send_now
+from .groups import conversation_group, user_group
+from .protocol import ProtocolError, error_frame, field
+from .shapes import message_out
+
+logger = logging.getLogger("shequtong.ws")
+
+# Events after which the socket's subscriptions are worked out again.
+REFRESH_ON = frozenset(
+    {"application.decided", "membership.changed", "conversation.joined", "conversation.left"}
+)
+RESUME_OVERLAP = 50  # ids: covers events committed out of id order around a disconnect
+
+Handler = Callable[["ChatConsumer", dict[str, Any]], Awaitable[dict[str, Any] | None]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def op(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    user: User
+    codec: protocol.Codec
+
+    async def connect(self) -> None:
+        self.codec = protocol.pick_codec(list(self.scope.get("subprotocols", [])))
+        self.joined: set[str] = set()
+        self.conversations: set[int] = set()
+        self.outbox: asyncio.Queue[bytes | str] = asyncio.Queue(settings.CHAT_OUTBOUND_LIMIT)
+        self.writer: asyncio.Task[None] | None = None
+        self.heartbeat: asyncio.Task[None] | None = None
+        self.connection_id = uuid.uuid4().hex
+        self.frame_limit, self.frame_window = parse_rate(settings.CHAT_FRAME_RATE)
+        self.frame_times: list[float] = []
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.accept(self.codec.subprotocol)
+            await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        await self.refresh_subscriptions()
+        await self.accept(self.codec.subprotocol)
+        self.writer = asyncio.create_task(self.write_outbox())
+        await presence.connection_up(self.user.pk, self.connection_id, self.conversations)
+        self.heartbeat = asyncio.create_task(self.refresh_presence())
+        self.queue_frame(
+            {
+                "type": "ready",
+                "user": {"id": self.user.pk, "name": self.user.name},
+                "last_event_id": await database_sync_to_async(selectors.last_event_id)(),
+                "limits": {
+                    "frame_bytes": settings.CHAT_MAX_FRAME_BYTES,
+                    "message_chars": settings.CHAT_MESSAGE_MAX_LENGTH,
+                    "send_rate": settings.CHAT_SEND_RATE,
+                },
+            }
+        )
+
+    async def disconnect(self, code: int) -> None:
+        for task in (self.heartbeat, self.writer):
+            if task is not None:
+                task.cancel()
+        if hasattr(self, "user"):
+            await presence.connection_down(self.user.pk, self.connection_id, self.conversations)
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined.clear()
+
+    # --- Subscriptions ------------------------------------------------------------------
+    async def refresh_subscriptions(self) -> None:
+        """Follow exactly the streams the user is entitled to now."""
+        ids = await database_sync_to_async(selectors.conversation_ids_of)(self.user)
+        wanted = {user_group(self.user.pk), *(conversation_group(pk) for pk in ids)}
+        for group in wanted - self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        for group in self.joined - wanted:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = wanted
+        self.conversations = set(ids)
+
+    # --- Outbound ---------------------------------------------------------------------------
+    def queue_frame(self, frame: dict[str, Any]) -> None:
+        """Queue a frame for this client; a client that stopped reading is shed."""
+        try:
+            self.outbox.put_nowait(self.codec.encode(frame))
+        except asyncio.QueueFull:
+            logger.warning("shedding slow reader user=%s", getattr(self.user, "pk", None))
+            self.outbox = asyncio.Queue(1)  # drop the backlog: the client resumes instead
+            asyncio.ensure_future(self.close(code=protocol.CLOSE_SLOW_READER))
+
+    async def write_outbox(self) -> None:
+        while True:
+            data = await self.outbox.get()
+            if isinstance(data, bytes):
+                await self.send(bytes_data=data)
+            else:
+                await self.send(text_data=data)
+
+    async def deliver(self, message: dict[str, Any]) -> None:
+        """A frame published to one of this socket's groups."""
+        frame = message["frame"]
+        if frame.get("type") == "typing" and frame.get("user", {}).get("id") == self.user.pk:
+            return
+        self.queue_frame(frame)
+        if frame.get("type") in REFRESH_ON and frame.get("stream") == user_group(self.user.pk):
+            await self.refresh_subscriptions()
+
+    async def refresh_presence(self) -> None:
+        """Keep this connection counted as online; an unrefreshed one expires by itself."""
+        while True:
+            await asyncio.sleep(settings.PRESENCE_REFRESH)
+            await presence.connection_refresh(self.user.pk, self.connection_id)
+
+    # --- Inbound ---------------------------------------------------------------------------
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        ref = None
+        try:
+            size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+            if size > settings.CHAT_MAX_FRAME_BYTES:
+                raise ProtocolError(
+                    "frame_too_large",
+                    f"frames may be at most {settings.CHAT_MAX_FRAME_BYTES} bytes",
+                )
+            frame = self.codec.decode(text_data, bytes_data)
+            ref = frame.get("ref")
+            self.count_frame()
+            handler = HANDLERS.get(frame["op"])
+            if handler is None:
+                raise ProtocolError("unknown_op", f'unknown op "{frame["op"]}"')
+            reply = await handler(self, frame)
+        except ProtocolError as exc:
+            reply = error_frame(exc.code, exc.detail, ref)
+        except ServiceError as exc:
+            reply = error_frame(exc.code, exc.message, ref)
+        except Exception:
+            logger.exception("frame handler failed")
+            reply = error_frame("internal", "the server could not handle this frame", ref)
+        if reply is not None:
+            if ref is not None:
+                reply.setdefault("ref", ref)
+            self.queue_frame(reply)
+
+    def count_frame(self) -> None:
+        now = time.monotonic()
+        self.frame_times = [t for t in self.frame_times if now - t < self.frame_window]
+        if len(self.frame_times) >= self.frame_limit:
+            raise ProtocolError("rate_limited", "too many frames: slow down")
+        self.frame_times.append(now)
+
+
+def call(function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    return database_sync_to_async(function)
+
+
+@op("ping")
+async def ping(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "pong"}
+
+
+@op("resume")
+async def resume(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    """Replay every persisted event of my streams after ``after``, in order."""
+    after = field(frame, "after", int)
+    limit = settings.CHAT_RESUME_LIMIT
+    events = await call(selectors.events_after)(
+        sorted(consumer.joined), max(0, after - RESUME_OVERLAP), limit=limit + 1
+    )
+    for event in events[:limit]:
+        consumer.queue_frame(event_frame(event))
+    last = events[min(len(events), limit) - 1].pk if events else after
+    return {"type": "resumed", "last_event_id": max(last, after), "complete": len(events) <= limit}
+
+
+@op("conversations")
+async def conversations(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    from .shapes import conversation_out
+
+    def load() -> list[dict[str, Any]]:
+        from .models import Conversation
+
+        ids = sorted(consumer.conversations)
+        unread = selectors.unread_counts(consumer.user, ids)
+        items = Conversation.objects.filter(pk__in=ids).select_related("place")
+        titles = selectors.direct_titles(consumer.user, ids)
+        return [
+            conversation_out(c, unread=unread.get(c.pk, 0), title=titles.get(c.pk)) for c in items
+        ]
+
+    items = await call(load)()
+    return {
+        "type": "conversations",
+        "conversations": items,
+        "unread_total": sum(item["unread"] for item in items),
+    }
+
+
+@op("send")
+async def send(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    message, created = await call(services.message_post)(
+        author=consumer.user,
+        conversation_id=field(frame, "conversation", int),
+        body=field(frame, "body", str),
+        client_id=field(frame, "client_id", str),
+        reply_to=field(frame, "reply_to", int, required=False),
+        mentions=field(frame, "mentions", list, required=False),
+    )
+    shape = await call(lambda: message_out(message, likes=message.likes.count()))()
+    return {"type": "ack", "message": shape, "duplicate": not created}
+
+
+@op("edit")
+async def edit(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    message = await call(services.message_edit)(
+        editor=consumer.user,
+        message_id=field(frame, "message", int),
+        body=field(frame, "body", str),
+    )
+    return {"type": "ack", "message_id": message.pk}
+
+
+@op("delete")
+async def delete(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    message = await call(services.message_delete)(
+        actor=consumer.user, message_id=field(frame, "message", int)
+    )
+    return {"type": "ack", "message_id": message.pk}
+
+
+@op("like")
+async def like(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    liked = frame.get("liked", True)
+    if not isinstance(liked, bool):
+        raise ProtocolError("bad_field", '"liked" must be true or false')
+    count = await call(services.message_like)(
+        user=consumer.user, message_id=field(frame, "message", int), liked=liked
+    )
+    return {"type": "ack", "message_id": frame["message"], "likes": count}
+
+
+@op("read")
+async def read(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    up_to = await call(services.read_mark)(
+        user=consumer.user,
+        conversation_id=field(frame, "conversation", int),
+        up_to=field(frame, "up_to", int),
+    )
+    return {"type": "ack", "conversation": frame["conversation"], "up_to": up_to}
+
+
+@op("history")
+async def history(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    conversation_id = field(frame, "conversation", int)
+    before = field(frame, "before", int, required=False)
+    limit = field(frame, "limit", int, required=False) or selectors.HISTORY_PAGE
+
+    def load() -> list[dict[str, Any]]:
+        conversation = selectors.conversation_for(consumer.user, conversation_id)
+        return [message_out(m) for m in selectors.history(conversation, before=before, limit=limit)]
+
+    messages = await call(load)()
+    return {
+        "type": "history",
+        "conversation": conversation_id,
+        "messages": messages,
+        "has_more": len(messages) >= min(limit, selectors.HISTORY_MAX),
+    }
+
+
+@op("search")
+async def search(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    conversation_id = field(frame, "conversation", int)
+    text = field(frame, "q", str)
+
+    def load() -> list[dict[str, Any]]:
+        conversation = selectors.conversation_for(consumer.user, conversation_id)
+        return [message_out(m) for m in selectors.search(conversation, text=text)]
+
+    return {
+        "type": "search",
+        "conversation": conversation_id,
+        "q": text,
+        "messages": await call(load)(),
+    }
+
+
+@op("typing")
+async def typing(consumer: ChatConsumer, frame: dict[str, Any]) -> None:
+    conversation_id = field(frame, "conversation", int)
+    if conversation_id not in consumer.conversations:
+        raise ProtocolError("not_found", "no such conversation")
+    await send_now(
+        conversation_group(conversation_id),
+        {
+            "type": "typing",
+            "conversation": conversation_id,
+            "user": {"id": consumer.user.pk, "name": consumer.user.name},
+        },
+    )
+    return None
+
+
+@op("knock")
+async def knock(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    from .shapes import conversation_out
+
+    target = field(frame, "user", int)
+    conversation = await call(services.knock)(user=consumer.user, target_id=target)
+    await consumer.refresh_subscriptions()
+    other = await call(lambda: User.objects.get(pk=target).name)()
+    shape = await call(lambda: conversation_out(conversation, title=other))()
+    return {"type": "conversation", "conversation": shape}
+
+
+@op("presence")
+async def who_is_online(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    conversation_id = field(frame, "conversation", int)
+    if conversation_id not in consumer.conversations:
+        raise ProtocolError("not_found", "no such conversation")
+    members = await call(selectors.member_ids)(conversation_id)
+    online = await presence.online_among(members)
+    return {"type": "presence", "conversation": conversation_id, "online": sorted(online)}

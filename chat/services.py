@@ -1,0 +1,294 @@
+"""Writes for chat: validate → authorise → write in a transaction → publish on commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities import throttle
+from communities.errors import Forbidden, Invalid, NotFound
+from communities.models import Membership, Place, User
+from communities.permissions import RULES, Action, standing
+
+from .feeds import publish
+from .groups import conversation_group, user_group
+from .models import Block, ChatSettings, Conversation, Message, MessageLike, Participant, ReadMark
+from .selectors import conversation_for, message_for
+from .shapes import conversation_out, message_out
+
+
+def estate_conversations_ensure(*, estate_ids: list[int]) -> dict[int, int]:
+    """The estate group of each estate, created the first time it is needed."""
+    if not estate_ids:
+        return {}
+    found = dict(
+        Conversation.objects.filter(
+            kind=Conversation.Kind.ESTATE, place_id__in=estate_ids
+        ).values_list("place_id", "pk")
+    )
+    missing = [pk for pk in estate_ids if pk not in found]
+    if missing:
+        Conversation.objects.bulk_create(
+            [Conversation(kind=Conversation.Kind.ESTATE, place_id=pk) for pk in missing],
+            ignore_conflicts=True,
+        )
+        found = dict(
+            Conversation.objects.filter(
+                kind=Conversation.Kind.ESTATE, place_id__in=estate_ids
+            ).values_list("place_id", "pk")
+        )
+    return found
+
+
+def _clean_body(body: object) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise Invalid(_("A message cannot be empty."), code="empty")
+    body = body.strip()
+    if len(body) > settings.CHAT_MESSAGE_MAX_LENGTH:
+        raise Invalid(
+            _("A message may have at most %(n)d characters.")
+            % {"n": settings.CHAT_MESSAGE_MAX_LENGTH},
+            code="too_long",
+        )
+    return body
+
+
+def message_post(
+    *,
+    author: User,
+    conversation_id: int,
+    body: str,
+    client_id: str,
+    reply_to: int | None = None,
+    mentions: list[int] | None = None,
+) -> tuple[Message, bool]:
+    """Post a message; the same ``client_id`` again returns the first (created=False)."""
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= 64:
+        raise Invalid(
+            _("Each message needs a client id of 1 to 64 characters."), code="bad_client_id"
+        )
+    existing = Message.objects.filter(author=author, client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    body = _clean_body(body)
+    conversation = conversation_for(author, conversation_id, post=True)
+    if conversation.locked:
+        raise Forbidden(_("This conversation is read-only."), code="locked")
+    _refuse_if_blocked(author, conversation)
+    throttle.hit("chat-send", str(author.pk), settings.CHAT_SEND_RATE)
+    replied = None
+    if reply_to is not None:
+        replied = Message.objects.filter(pk=reply_to, conversation=conversation).first()
+        if replied is None:
+            raise Invalid(
+                _("The message you reply to is not in this conversation."), code="bad_reply"
+            )
+    mentioned = _members_among(conversation, mentions or [], exclude=author.pk)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                conversation=conversation,
+                author=author,
+                client_id=client_id,
+                body=body,
+                reply_to=replied,
+                mentions=mentioned,
+            )
+            shape = message_out(message, likes=0)
+            publish(conversation_group(conversation.pk), {"type": "message.new", "message": shape})
+            for user_id in mentioned:
+                publish(user_group(user_id), {"type": "mention", "message": shape})
+    except IntegrityError:
+        # The same client id raced in from a second connection: that one won.
+        return Message.objects.get(author=author, client_id=client_id), False
+    return message, True
+
+
+def _members_among(conversation: Conversation, user_ids: list[int], *, exclude: int) -> list[int]:
+    wanted = {pk for pk in user_ids if isinstance(pk, int) and pk != exclude}
+    if not wanted:
+        return []
+    members: set[int]
+    if conversation.kind == Conversation.Kind.ESTATE:
+        members = set(
+            Membership.objects.filter(
+                estate_id=conversation.place_id,
+                status=Membership.Status.ACTIVE,
+                user_id__in=wanted,
+            ).values_list("user_id", flat=True)
+        )
+    else:
+        members = set(
+            Participant.objects.filter(
+                conversation=conversation, status=Participant.Status.ACTIVE, user_id__in=wanted
+            ).values_list("user_id", flat=True)
+        )
+    return sorted(members)
+
+
+def _refuse_if_blocked(author: User, conversation: Conversation) -> None:
+    if conversation.kind != Conversation.Kind.DIRECT:
+        return
+    others = Participant.objects.filter(conversation=conversation).exclude(user=author)
+    if Block.objects.filter(blocker__in=others.values("user"), blocked=author).exists():
+        raise Forbidden(_("This person does not accept your messages."), code="blocked")
+
+
+def _own_recent(user: User, message_id: int) -> Message:
+    message = message_for(user, message_id)
+    if message.author_id != user.pk or message.deleted_at is not None:
+        raise NotFound()
+    if timezone.now() - message.created_at > settings.CHAT_EDIT_WINDOW:
+        minutes = int(settings.CHAT_EDIT_WINDOW / timedelta(minutes=1))
+        raise Forbidden(
+            _("Messages can only be changed within %(n)d minutes.") % {"n": minutes},
+            code="too_late",
+        )
+    return message
+
+
+def message_edit(*, editor: User, message_id: int, body: str) -> Message:
+    body = _clean_body(body)
+    message = _own_recent(editor, message_id)
+    if message.conversation.locked:
+        raise Forbidden(_("This conversation is read-only."), code="locked")
+    with transaction.atomic():
+        message.body = body
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "edited_at"])
+        shape = message_out(message, likes=message.likes.count())
+        publish(
+            conversation_group(message.conversation_id),
+            {"type": "message.edited", "message": shape},
+        )
+    return message
+
+
+def message_delete(*, actor: User, message_id: int) -> Message:
+    message = _own_recent(actor, message_id)
+    with transaction.atomic():
+        message.deleted_at = timezone.now()
+        message.save(update_fields=["deleted_at"])
+        publish(
+            conversation_group(message.conversation_id),
+            {
+                "type": "message.deleted",
+                "conversation": message.conversation_id,
+                "message_id": message.pk,
+            },
+        )
+    return message
+
+
+def message_like(*, user: User, message_id: int, liked: bool) -> int:
+    """Like or unlike; returns the new like count."""
+    message = message_for(user, message_id)
+    if message.deleted_at is not None:
+        raise NotFound()
+    with transaction.atomic():
+        if liked:
+            _, changed = MessageLike.objects.get_or_create(message=message, user=user)
+        else:
+            changed = MessageLike.objects.filter(message=message, user=user).delete()[0] > 0
+        count = MessageLike.objects.filter(message=message).count()
+        if changed:
+            publish(
+                conversation_group(message.conversation_id),
+                {
+                    "type": "message.liked",
+                    "conversation": message.conversation_id,
+                    "message_id": message.pk,
+                    "likes": count,
+                    "user_id": user.pk,
+                    "liked": liked,
+                },
+            )
+    return count
+
+
+def read_mark(*, user: User, conversation_id: int, up_to: int) -> int:
+    """Mark a conversation read up to a message; marks only move forward."""
+    conversation = conversation_for(user, conversation_id)
+    if not isinstance(up_to, int) or up_to < 0:
+        raise Invalid(_("Give the id of the last message read."), code="bad_up_to")
+    newest = Message.objects.filter(conversation=conversation).aggregate(m=Max("id"))["m"] or 0
+    up_to = min(up_to, newest)
+    with transaction.atomic():
+        mark, _created = ReadMark.objects.select_for_update().get_or_create(
+            user=user, conversation=conversation
+        )
+        if up_to > mark.last_read_id:
+            mark.last_read_id = up_to
+            mark.save(update_fields=["last_read_id"])
+            publish(
+                user_group(user.pk),
+                {"type": "read.updated", "conversation": conversation.pk, "up_to": up_to},
+            )
+    return mark.last_read_id
+
+
+# --- Knock on the door ---------------------------------------------------------------
+def _communities_of(user: User) -> set[int]:
+    lived = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
+        "estate__parent_id", flat=True
+    )
+    staff = user.roles.filter(kind__in=RULES[Action.MODERATE_COMMUNITY]).values_list(
+        "place_id", flat=True
+    )
+    return {pk for pk in (*lived, *staff) if pk}
+
+
+def knock(*, user: User, target_id: int) -> Conversation:
+    """Open (or reopen) a one-to-one conversation with a neighbour or a committee member."""
+    target = (
+        User.objects.filter(pk=target_id, is_active=True).first()
+        if isinstance(target_id, int)
+        else None
+    )
+    if target is None or target.pk == user.pk:
+        raise NotFound()
+    shared = _communities_of(user) & _communities_of(target)
+    if not shared:
+        raise NotFound()  # not a neighbour: nobody learns the person exists
+    key = f"{min(user.pk, target.pk)}:{max(user.pk, target.pk)}"
+    existing = Conversation.objects.filter(direct_key=key).first()
+    if existing is not None:
+        return existing
+    if Block.objects.filter(blocker=target, blocked=user).exists():
+        raise Forbidden(_("This person does not accept knocks from you."), code="blocked")
+    target_is_staff = bool(
+        standing(target, Place.objects.get(pk=min(shared))) & RULES[Action.MODERATE_COMMUNITY]
+    )
+    refuses = ChatSettings.objects.filter(user=target, refuse_strangers=True).exists()
+    if refuses and not target_is_staff:
+        raise Forbidden(
+            _("This neighbour only accepts knocks from people they have talked to."),
+            code="refuses_strangers",
+        )
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                kind=Conversation.Kind.DIRECT,
+                place_id=min(shared),
+                direct_key=key,
+                created_by=user,
+            )
+            Participant.objects.bulk_create(
+                [Participant(conversation=conversation, user=person) for person in (user, target)]
+            )
+            for me, other in ((user, target), (target, user)):
+                publish(
+                    user_group(me.pk),
+                    {
+                        "type": "conversation.joined",
+                        "conversation": conversation_out(conversation, title=other.name),
+                    },
+                )
+    except IntegrityError:
+        return Conversation.objects.get(direct_key=key)
+    return conversation

@@ -1,0 +1,55 @@
+"""The wire shapes of chat objects; each is built here, by one function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from communities.models import User
+
+from .models import Conversation, Message
+
+EXCERPT = 40
+
+
+def person_out(user: User) -> dict[str, Any]:
+    return {"id": user.pk, "name": user.name}
+
+
+def message_out(message: Message, *, likes: int | None = None) -> dict[str, Any]:
+    deleted = message.deleted_at is not None
+    reply = message.reply_to
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "author": person_out(message.author),
+        "client_id": message.client_id,
+        "body": "" if deleted else message.body,
+        "reply_to": (
+            {
+                "id": reply.pk,
+                "author": person_out(reply.author),
+                "excerpt": "" if reply.deleted_at else reply.body[:EXCERPT],
+            }
+            if reply is not None
+            else None
+        ),
+        "mentions": list(message.mentions),
+        "likes": likes if likes is not None else getattr(message, "like_count", 0),
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": deleted,
+    }
+
+
+def conversation_out(
+    conversation: Conversation, *, unread: int = 0, title: str | None = None
+) -> dict[str, Any]:
+    return {
+        "id": conversation.pk,
+        "kind": conversation.kind,
+        "title": title if title is not None else (conversation.title or conversation.place.name),
+        "description": conversation.description,
+        "place": conversation.place_id,
+        "locked": conversation.locked,
+        "unread": unread,
+    }

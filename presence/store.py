@@ -1,0 +1,141 @@
+"""Where presence lives: Redis with expiry in production, this process in the embedded set-up.
+
+A person is online while at least one of their connections has been refreshed within
+PRESENCE_TTL seconds. Connections are refreshed by the server process holding them, so a
+crashed process leaves no ghost: its connections simply expire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Protocol
+
+from django.conf import settings
+
+
+class PresenceStore(Protocol):
+    async def up(self, user_id: int, connection: str) -> bool: ...
+    async def refresh(self, user_id: int, connection: str) -> None: ...
+    async def down(self, user_id: int, connection: str) -> bool: ...
+    async def online_among(self, user_ids: list[int]) -> set[int]: ...
+    async def last_seen(self, user_id: int) -> float | None: ...
+
+
+class MemoryStore:
+    """One process's view; right for the embedded set-up, which is one process."""
+
+    def __init__(self) -> None:
+        self.connections: dict[int, dict[str, float]] = {}
+        self.seen: dict[int, float] = {}
+
+    def _alive(self, user_id: int, now: float) -> dict[str, float]:
+        conns = {c: t for c, t in self.connections.get(user_id, {}).items() if t > now}
+        if conns:
+            self.connections[user_id] = conns
+        else:
+            self.connections.pop(user_id, None)
+        return conns
+
+    async def up(self, user_id: int, connection: str) -> bool:
+        now = time.time()
+        was_online = bool(self._alive(user_id, now))
+        self.connections.setdefault(user_id, {})[connection] = now + settings.PRESENCE_TTL
+        self.seen[user_id] = now
+        return not was_online
+
+    async def refresh(self, user_id: int, connection: str) -> None:
+        now = time.time()
+        self.connections.setdefault(user_id, {})[connection] = now + settings.PRESENCE_TTL
+        self.seen[user_id] = now
+
+    async def down(self, user_id: int, connection: str) -> bool:
+        self.connections.get(user_id, {}).pop(connection, None)
+        self.seen[user_id] = time.time()
+        return not self._alive(user_id, time.time())
+
+    async def online_among(self, user_ids: list[int]) -> set[int]:
+        now = time.time()
+        return {pk for pk in user_ids if self._alive(pk, now)}
+
+    async def last_seen(self, user_id: int) -> float | None:
+        return self.seen.get(user_id)
+
+
+class RedisStore:
+    """Sorted sets scored by expiry: <prefix>:presence:c:<user> (connections) and
+    <prefix>:presence:online (people), plus a hash of last-seen times."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis.asyncio as redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.online = f"{prefix}:presence:online"
+        self.seen = f"{prefix}:presence:seen"
+        self.connections = f"{prefix}:presence:c:"
+
+    async def up(self, user_id: int, connection: str) -> bool:
+        now = time.time()
+        key = f"{self.connections}{user_id}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(key, "-inf", now)
+            pipe.zcard(key)
+            pipe.zadd(key, {connection: now + settings.PRESENCE_TTL})
+            pipe.expire(key, settings.PRESENCE_TTL * 2)
+            pipe.zadd(self.online, {str(user_id): now + settings.PRESENCE_TTL})
+            pipe.hset(self.seen, str(user_id), str(now))
+            results = await pipe.execute()
+        return int(results[1]) == 0
+
+    async def refresh(self, user_id: int, connection: str) -> None:
+        now = time.time()
+        key = f"{self.connections}{user_id}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {connection: now + settings.PRESENCE_TTL})
+            pipe.expire(key, settings.PRESENCE_TTL * 2)
+            pipe.zadd(self.online, {str(user_id): now + settings.PRESENCE_TTL}, gt=True)
+            pipe.hset(self.seen, str(user_id), str(now))
+            await pipe.execute()
+
+    async def down(self, user_id: int, connection: str) -> bool:
+        now = time.time()
+        key = f"{self.connections}{user_id}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(key, connection)
+            pipe.zremrangebyscore(key, "-inf", now)
+            pipe.zcard(key)
+            pipe.hset(self.seen, str(user_id), str(now))
+            results = await pipe.execute()
+        if int(results[2]) == 0:
+            await self.redis.zrem(self.online, str(user_id))
+            return True
+        return False
+
+    async def online_among(self, user_ids: list[int]) -> set[int]:
+        if not user_ids:
+            return set()
+        scores = await self.redis.zmscore(self.online, [str(pk) for pk in user_ids])
+        now = time.time()
+        return {
+            pk
+            for pk, score in zip(user_ids, scores, strict=True)
+            if score is not None and score > now
+        }
+
+    async def last_seen(self, user_id: int) -> float | None:
+        value = await self.redis.hget(self.seen, str(user_id))  # type: ignore[misc]
+        return float(value) if value is not None else None
+
+
+_memory = MemoryStore()
+_redis: dict[tuple[str, int], RedisStore] = {}
+
+
+def get_store() -> PresenceStore:
+    """The process's store; Redis clients are bound to the event loop that made them."""
+    if not settings.REDIS_URL:
+        return _memory
+    key = (settings.REDIS_URL, id(asyncio.get_running_loop()))
+    if key not in _redis:
+        _redis[key] = RedisStore(settings.REDIS_URL, settings.REDIS_PREFIX)
+    return _redis[key]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connections
+
+from chat.services import estate_conversations_ensure
+from tests.conftest import World, make_member, make_user
+
+
+@pytest.fixture
+def neighbours(world: World) -> World:
+    """wang_fang and zhao_lei live in 美罗一期; sun_li lives in 美罗二期."""
+    make_member(world.zhao_lei, world.meiluo_1)
+    world.people["sun_li"] = make_user("sun_li")
+    make_member(world.sun_li, world.meiluo_2)
+    return world
+
+
+@pytest.fixture
+def estate_chat(neighbours: World) -> int:
+    """The conversation id of 美罗一期's estate group."""
+    return estate_conversations_ensure(estate_ids=[neighbours.meiluo_1.pk])[neighbours.meiluo_1.pk]
+
+
+@pytest.fixture(autouse=True)
+def _close_thread_connections() -> Iterator[None]:
+    """Async tests touch the database from worker threads; close those connections so the
+    test database can be flushed and dropped."""
+    yield
+    connections.close_all()
+
+
