@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -70,7 +70,8 @@ def pytest_configure() -> None:
         # Parallel workers share one Redis: give each its own groups, keys and cache
         # database, or one worker's test would receive another's messages.
         settings.REDIS_PREFIX = f"test{WORKER}"
-        settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = settings.REDIS_PREFIX
+        layer_config = cast(dict[str, Any], settings.CHANNEL_LAYERS["default"]["CONFIG"])
+        layer_config["prefix"] = settings.REDIS_PREFIX
         settings.CACHES = {"default": _worker_cache(settings.REDIS_URL)}
 
 

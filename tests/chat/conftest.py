@@ -30,5 +30,3 @@ def _close_thread_connections() -> Iterator[None]:
     test database can be flushed and dropped."""
     yield
     connections.close_all()
-
-

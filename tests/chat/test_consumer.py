@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def send_frame(conversation: int, body: str, client_id: str, **extra: object) -> dict:
-    return {"op": "send", "conversation": conversation, "body": body, "client_id": client_id,
-            **extra}
+    return {
+        "op": "send",
+        "conversation": conversation,
+        "body": body,
+        "client_id": client_id,
+        **extra,
+    }
 
 
 async def test_anonymous_is_closed_with_4401(neighbours: World) -> None:
@@ -158,9 +163,7 @@ async def test_sends_per_user_are_rate_limited(
     await wang.close()
 
 
-async def test_frames_per_connection_are_rate_limited(
-    neighbours: World, settings: object
-) -> None:
+async def test_frames_per_connection_are_rate_limited(neighbours: World, settings: object) -> None:
     settings.CHAT_FRAME_RATE = "5/60"  # type: ignore[attr-defined]
     wang = await ready(neighbours.wang_fang)
     for _ in range(5):
@@ -191,8 +194,14 @@ async def test_history_pages_back_and_search_finds_chinese(
     page = await wang.request({"op": "history", "conversation": estate_chat, "limit": 5})
     assert [m["body"] for m in page["messages"]] == bodies[-5:]
     assert page["has_more"] is True
-    older = await wang.request({"op": "history", "conversation": estate_chat, "limit": 5,
-                                "before": page["messages"][0]["id"]})
+    older = await wang.request(
+        {
+            "op": "history",
+            "conversation": estate_chat,
+            "limit": 5,
+            "before": page["messages"][0]["id"],
+        }
+    )
     assert [m["body"] for m in older["messages"]] == bodies[-10:-5]
     found = await wang.request({"op": "search", "conversation": estate_chat, "q": "停车"})
     assert [m["body"] for m in found["messages"]] == [b for b in reversed(bodies) if "停车" in b]
@@ -209,9 +218,9 @@ async def test_reply_edit_delete_like(neighbours: World, estate_chat: int) -> No
 
     # zhao_lei cannot edit or delete wang_fang's message.
     assert (await zhao.request({"op": "edit", "message": original["id"], "body": "x"}))[
-        "code"] == "not_found"
-    assert (await zhao.request({"op": "delete", "message": original["id"]}))[
-        "code"] == "not_found"
+        "code"
+    ] == "not_found"
+    assert (await zhao.request({"op": "delete", "message": original["id"]}))["code"] == "not_found"
 
     await wang.request({"op": "edit", "message": original["id"], "body": "谁有长梯子？"})
     edited = await zhao.receive_type("message.edited")
@@ -249,8 +258,14 @@ async def test_edits_are_refused_after_the_window(
 async def test_mentions_reach_the_mentioned_person(neighbours: World, estate_chat: int) -> None:
     wang = await ready(neighbours.wang_fang)
     zhao = await ready(neighbours.zhao_lei)
-    await wang.request(send_frame(estate_chat, "@zhao_lei 下楼拿快递", "m",
-                                  mentions=[neighbours.zhao_lei.pk, neighbours.chen_jie.pk]))
+    await wang.request(
+        send_frame(
+            estate_chat,
+            "@zhao_lei 下楼拿快递",
+            "m",
+            mentions=[neighbours.zhao_lei.pk, neighbours.chen_jie.pk],
+        )
+    )
     mention = await zhao.receive_type("mention")
     assert mention["message"]["mentions"] == [neighbours.zhao_lei.pk]  # chen_jie is not here
     assert mention["stream"] == f"user.{neighbours.zhao_lei.pk}"
@@ -269,7 +284,8 @@ async def test_unread_counts_and_read_marks(neighbours: World, estate_chat: int)
     assert estate["unread"] == 3
     assert listing["unread_total"] == 3
     assert (await zhao.request({"op": "read", "conversation": estate_chat, "up_to": ids[1]}))[
-        "up_to"] == ids[1]
+        "up_to"
+    ] == ids[1]
     listing = await zhao.request({"op": "conversations"})
     assert listing["unread_total"] == 1
     # My own messages are never unread for me.
@@ -315,18 +331,22 @@ async def test_knock_refusals(neighbours: World) -> None:
     wang = await ready(neighbours.wang_fang)
     # Not a neighbour: nobody learns whether the person exists.
     assert (await wang.request({"op": "knock", "user": neighbours.chen_jie.pk}))[
-        "code"] == "not_found"
-    await sync_to_async(ChatSettings.objects.create)(user=neighbours.sun_li,
-                                                     refuse_strangers=True)
+        "code"
+    ] == "not_found"
+    await sync_to_async(ChatSettings.objects.create)(user=neighbours.sun_li, refuse_strangers=True)
     assert (await wang.request({"op": "knock", "user": neighbours.sun_li.pk}))[
-        "code"] == "refuses_strangers"
+        "code"
+    ] == "refuses_strangers"
     # The committee can always be knocked.
     assert (await wang.request({"op": "knock", "user": neighbours.li_wei.pk}))[
-        "type"] == "conversation"
-    await sync_to_async(Block.objects.create)(blocker=neighbours.zhao_lei,
-                                              blocked=neighbours.wang_fang)
+        "type"
+    ] == "conversation"
+    await sync_to_async(Block.objects.create)(
+        blocker=neighbours.zhao_lei, blocked=neighbours.wang_fang
+    )
     assert (await wang.request({"op": "knock", "user": neighbours.zhao_lei.pk}))[
-        "code"] == "blocked"
+        "code"
+    ] == "blocked"
     await wang.close()
 
 
@@ -335,8 +355,7 @@ async def test_presence_of_an_estate_group(neighbours: World, estate_chat: int) 
     zhao = await ready(neighbours.zhao_lei)
     reply = await wang.request({"op": "presence", "conversation": estate_chat})
     assert set(reply["online"]) >= {neighbours.wang_fang.pk, neighbours.zhao_lei.pk}
-    await sync_to_async(ChatSettings.objects.create)(user=neighbours.zhao_lei,
-                                                     hide_presence=True)
+    await sync_to_async(ChatSettings.objects.create)(user=neighbours.zhao_lei, hide_presence=True)
     reply = await wang.request({"op": "presence", "conversation": estate_chat})
     assert neighbours.zhao_lei.pk not in reply["online"]
     await zhao.close()

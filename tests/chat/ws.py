@@ -37,31 +37,31 @@ class Socket:
         else:
             await self.communicator.send_json_to(frame)
 
-    async def receive(self, timeout: float = 3) -> dict[str, Any]:
-        output = await self.communicator.receive_output(timeout)
+    async def receive(self, within: float = 3) -> dict[str, Any]:
+        output = await self.communicator.receive_output(within)
         assert output["type"] == "websocket.send", output
         if self.binary:
             return dict(msgpack.unpackb(output["bytes"]))
         return dict(json.loads(output["text"]))
 
-    async def receive_type(self, frame_type: str, timeout: float = 3) -> dict[str, Any]:
+    async def receive_type(self, frame_type: str, within: float = 3) -> dict[str, Any]:
         """The next frame of ``frame_type``, skipping others (presence, typing …)."""
         while True:
-            frame = await self.receive(timeout)
+            frame = await self.receive(within)
             if frame["type"] == frame_type:
                 return frame
 
-    async def request(self, frame: dict[str, Any], timeout: float = 3) -> dict[str, Any]:
+    async def request(self, frame: dict[str, Any], within: float = 3) -> dict[str, Any]:
         """Send a frame with a ref and return the reply carrying that ref."""
         ref = frame.setdefault("ref", f"r{id(frame)}")
         await self.send(frame)
         while True:
-            reply = await self.receive(timeout)
+            reply = await self.receive(within)
             if reply.get("ref") == ref:
                 return reply
 
-    async def nothing(self, timeout: float = 0.3) -> bool:
-        return bool(await self.communicator.receive_nothing(timeout))
+    async def nothing(self, within: float = 0.3) -> bool:
+        return bool(await self.communicator.receive_nothing(within))
 
     async def close(self) -> None:
         await self.communicator.disconnect()
@@ -82,8 +82,9 @@ async def connect(
         headers.append((b"cookie", f"sessionid={await session_cookie(user)}".encode()))
     path = "/ws/" + (f"?token={token}" if token else "")
     subprotocols = [MSGPACK_SUBPROTOCOL] if binary else ["shequtong.v1.json"]
-    communicator = WebsocketCommunicator(application, path, headers=headers,
-                                         subprotocols=subprotocols)
+    communicator = WebsocketCommunicator(
+        application, path, headers=headers, subprotocols=subprotocols
+    )
     connected, detail = await communicator.connect(timeout=5)
     return connected, detail, Socket(communicator, binary)
 
