@@ -429,6 +429,26 @@ def reject(request: HttpRequest, application_id: int, payload: RejectIn) -> dict
     return application_out(application, full=True)
 
 
+class RevokeIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/memberships/{membership_id}/revoke",
+    response=MembershipOut,
+    auth=LOGGED_IN,
+    tags=["review"],
+)
+def revoke_membership(
+    request: HttpRequest, membership_id: int, payload: RevokeIn
+) -> dict[str, object]:
+    """The committee ends a membership; the resident leaves the estate group at once."""
+    membership = services.membership_revoke(
+        actor=current_user(request), membership_id=membership_id, reason=payload.reason
+    )
+    return membership_out(membership)
+
+
 # --- Estates and their join codes -------------------------------------------------------
 @router.get(
     "/communities/{community_id}/estates", response=list[PlaceOut], auth=LOGGED_IN, tags=["places"]

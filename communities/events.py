@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import JoinApplication
+from .models import JoinApplication, Membership
 
 Event = dict[str, Any]
 
@@ -25,4 +25,14 @@ def application_decided(application: JoinApplication) -> Event:
         "application_id": application.pk,
         "estate_id": application.estate_id,
         "status": application.status,
+    }
+
+
+def membership_changed(membership: Membership, reason: str = "") -> Event:
+    """To the member: their membership of an estate began or ended."""
+    return {
+        "type": "membership.changed",
+        "estate_id": membership.estate_id,
+        "status": membership.status,
+        "reason": reason,
     }

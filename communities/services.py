@@ -331,3 +331,23 @@ def application_withdraw(*, applicant: User, application_id: int) -> JoinApplica
             events.application_decided(application),
         )
     return application
+
+
+def membership_revoke(*, actor: User, membership_id: int, reason: str) -> Membership:
+    """The committee takes a resident out of an estate (and its group, at once)."""
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Give the resident a reason.")
+        raise Invalid(message, errors={"reason": message})
+    membership = (
+        Membership.objects.select_related("estate")
+        .filter(pk=membership_id, status=Membership.Status.ACTIVE)
+        .first()
+    )
+    if membership is None or not can(actor, Action.MODERATE_COMMUNITY, membership.estate):
+        raise NotFound()
+    with transaction.atomic():
+        membership.status = Membership.Status.REVOKED
+        membership.save(update_fields=["status"])
+        publish(user_group(membership.user_id), events.membership_changed(membership, reason))
+    return membership
