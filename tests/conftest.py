@@ -66,10 +66,10 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
 
 def pytest_configure() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Parallel workers (and the servers they start) share one Redis: give each its own
+    # groups, keys and cache database, or one worker's test would see another's messages.
+    settings.REDIS_PREFIX = f"test{WORKER}"
     if settings.REDIS_URL:
-        # Parallel workers share one Redis: give each its own groups, keys and cache
-        # database, or one worker's test would receive another's messages.
-        settings.REDIS_PREFIX = f"test{WORKER}"
         layer_config = cast(dict[str, Any], settings.CHANNEL_LAYERS["default"]["CONFIG"])
         layer_config["prefix"] = settings.REDIS_PREFIX
         settings.CACHES = {"default": _worker_cache(settings.REDIS_URL)}
