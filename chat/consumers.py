@@ -56,6 +56,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.writer: asyncio.Task[None] | None = None
         self.heartbeat: asyncio.Task[None] | None = None
         self.connection_id = uuid.uuid4().hex
+        self.shed = False
+        self.last_event_id = 0  # the newest persisted event queued for this client
         self.frame_limit, self.frame_window = parse_rate(settings.CHAT_FRAME_RATE)
         self.frame_times: list[float] = []
         user = self.scope.get("user")
@@ -106,12 +108,26 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- Outbound ---------------------------------------------------------------------------
     def queue_frame(self, frame: dict[str, Any]) -> None:
-        """Queue a frame for this client; a client that stopped reading is shed."""
+        """Queue a frame for this client; a client that stopped reading is shed.
+
+        The writer task drains the queue as fast as the server lets it write. When the
+        client stops reading, the server's writes stall, the queue fills to
+        CHAT_OUTBOUND_LIMIT and the connection is closed with 4408: the client resumes
+        from the database instead of the server holding an ever-growing backlog.
+        """
+        if self.shed:
+            return
+        if "id" in frame:
+            self.last_event_id = max(self.last_event_id, frame["id"])
         try:
             self.outbox.put_nowait(self.codec.encode(frame))
         except asyncio.QueueFull:
             logger.warning("shedding slow reader user=%s", getattr(self.user, "pk", None))
-            self.outbox = asyncio.Queue(1)  # drop the backlog: the client resumes instead
+            self.shed = True
+            if self.writer is not None:
+                self.writer.cancel()
+            while not self.outbox.empty():
+                self.outbox.get_nowait()
             asyncio.ensure_future(self.close(code=protocol.CLOSE_SLOW_READER))
 
     async def write_outbox(self) -> None:
