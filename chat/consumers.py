@@ -23,6 +23,7 @@ from .feeds import event_frame, send_now
 from .groups import conversation_group, user_group
 from .protocol import ProtocolError, error_frame, field
 from .shapes import message_out
+from .watchdog import watchdog
 
 logger = logging.getLogger("shequtong.ws")
 
@@ -71,11 +72,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.writer = asyncio.create_task(self.write_outbox())
         await presence.connection_up(self.user.pk, self.connection_id, self.conversations)
         self.heartbeat = asyncio.create_task(self.refresh_presence())
+        self.last_event_id = await database_sync_to_async(selectors.last_event_id)()
+        if settings.REDIS_URL:
+            watchdog().watch(self)
         self.queue_frame(
             {
                 "type": "ready",
                 "user": {"id": self.user.pk, "name": self.user.name},
-                "last_event_id": await database_sync_to_async(selectors.last_event_id)(),
+                "last_event_id": self.last_event_id,
                 "limits": {
                     "frame_bytes": settings.CHAT_MAX_FRAME_BYTES,
                     "message_chars": settings.CHAT_MESSAGE_MAX_LENGTH,
@@ -147,6 +151,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if frame.get("type") in REFRESH_ON and frame.get("stream") == user_group(self.user.pk):
             await self.refresh_subscriptions()
 
+    async def catch_up(self) -> None:
+        """Replay from the database what the channel layer may have lost."""
+        await self.replay(self.last_event_id)
+
+    async def replay(self, after: int) -> tuple[int, bool]:
+        """Queue every persisted event of my streams after ``after``; (last id, complete)."""
+        limit = settings.CHAT_RESUME_LIMIT
+        events = await database_sync_to_async(selectors.events_after)(
+            sorted(self.joined), max(0, after - RESUME_OVERLAP), limit=limit + 1
+        )
+        for event in events[:limit]:
+            self.queue_frame(event_frame(event))
+        last = events[min(len(events), limit) - 1].pk if events else after
+        return max(last, after), len(events) <= limit
+
     async def refresh_presence(self) -> None:
         """Keep this connection counted as online; an unrefreshed one expires by itself."""
         while True:
@@ -202,15 +221,8 @@ async def ping(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
 @op("resume")
 async def resume(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
     """Replay every persisted event of my streams after ``after``, in order."""
-    after = field(frame, "after", int)
-    limit = settings.CHAT_RESUME_LIMIT
-    events = await call(selectors.events_after)(
-        sorted(consumer.joined), max(0, after - RESUME_OVERLAP), limit=limit + 1
-    )
-    for event in events[:limit]:
-        consumer.queue_frame(event_frame(event))
-    last = events[min(len(events), limit) - 1].pk if events else after
-    return {"type": "resumed", "last_event_id": max(last, after), "complete": len(events) <= limit}
+    last, complete = await consumer.replay(field(frame, "after", int))
+    return {"type": "resumed", "last_event_id": last, "complete": complete}
 
 
 @op("conversations")

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from chat.api import router as chat_router
 from communities.api import router as communities_router
 from communities.errors import ServiceError, Throttled
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("", communities_router)
+api.add_router("", chat_router)
 
 
 def error_body(detail: str, code: str, errors: dict[str, str] | None = None) -> dict[str, object]:

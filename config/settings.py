@@ -159,6 +159,8 @@ CHAT_EDIT_WINDOW = timedelta(seconds=int(env("CHAT_EDIT_WINDOW", "900")))
 # Frames waiting for one slow client before it is told to reconnect (close 4408).
 CHAT_OUTBOUND_LIMIT = int(env("CHAT_OUTBOUND_LIMIT", "1000"))
 CHAT_RESUME_LIMIT = int(env("CHAT_RESUME_LIMIT", "2000"))
+# Seconds between probes that detect a channel layer losing messages (Redis restarts).
+CHAT_PROBE_INTERVAL = float(env("CHAT_PROBE_INTERVAL", "2"))
 PRESENCE_TTL = int(env("PRESENCE_TTL", "90"))  # seconds an unrefreshed connection stays online
 PRESENCE_REFRESH = int(env("PRESENCE_REFRESH", "30"))
 PRESENCE_BATCH = float(env("PRESENCE_BATCH", "2"))  # seconds presence changes are gathered

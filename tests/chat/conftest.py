@@ -30,3 +30,16 @@ def _close_thread_connections() -> Iterator[None]:
     test database can be flushed and dropped."""
     yield
     connections.close_all()
+
+
+@pytest.fixture
+def cookies(neighbours: World) -> dict[str, str]:
+    """Session cookies of wang_fang and zhao_lei, for clients of real server processes."""
+    from django.test import Client
+
+    def cookie(name: str) -> str:
+        client = Client()
+        client.force_login(neighbours.people[name])
+        return f"sessionid={client.cookies['sessionid'].value}"
+
+    return {name: cookie(name) for name in ("wang_fang", "zhao_lei")}

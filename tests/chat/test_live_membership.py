@@ -22,17 +22,21 @@ async def test_approval_puts_the_resident_into_the_estate_group_without_reconnec
 ) -> None:
     newcomer = neighbours.nobody
     application = await sync_to_async(JoinApplication.objects.create)(
-        applicant=newcomer, estate=neighbours.meiluo_1, real_name="新邻居",
-        phone="+8613800000000", building="1", room="101",
+        applicant=newcomer,
+        estate=neighbours.meiluo_1,
+        real_name="新邻居",
+        phone="+8613800000000",
+        building="1",
+        room="101",
     )
     socket = await ready(newcomer)
     wang = await ready(neighbours.wang_fang)
     await wang.request(send_frame(estate_chat, "before", "b"))
     assert (await socket.request({"op": "history", "conversation": estate_chat}))[
-        "code"] == "not_found"
+        "code"
+    ] == "not_found"
 
-    await sync_to_async(application_approve)(actor=neighbours.li_wei,
-                                             application_id=application.pk)
+    await sync_to_async(application_approve)(actor=neighbours.li_wei, application_id=application.pk)
     decided = await socket.receive_type("application.decided")
     assert decided["status"] == "approved"
     await wang.request(send_frame(estate_chat, "欢迎新邻居", "w"))
@@ -50,8 +54,9 @@ async def test_revoking_a_membership_takes_the_resident_out_at_once(
     membership = await sync_to_async(Membership.objects.get)(
         user=neighbours.zhao_lei, estate=neighbours.meiluo_1
     )
-    await sync_to_async(membership_revoke)(actor=neighbours.li_wei,
-                                           membership_id=membership.pk, reason="已搬离")
+    await sync_to_async(membership_revoke)(
+        actor=neighbours.li_wei, membership_id=membership.pk, reason="已搬离"
+    )
     changed = await zhao.receive_type("membership.changed")
     assert changed["status"] == "revoked"
     assert changed["reason"] == "已搬离"
@@ -89,8 +94,9 @@ async def test_resume_replays_exactly_what_was_missed_in_order(
 
     missed = []
     for n in range(5):
-        missed.append((await wang.request(send_frame(estate_chat, f"missed {n}", f"m{n}")))[
-            "message"]["id"])
+        missed.append(
+            (await wang.request(send_frame(estate_chat, f"missed {n}", f"m{n}")))["message"]["id"]
+        )
     await wang.request({"op": "like", "message": missed[0]})
 
     zhao = await ready(neighbours.zhao_lei)

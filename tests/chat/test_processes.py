@@ -86,11 +86,6 @@ async def open_peer(server: Server, user_cookie: str) -> Peer:
     return peer
 
 
-@pytest.fixture
-def cookies(neighbours: World) -> dict[str, str]:
-    return {name: cookie(neighbours.people[name]) for name in ("wang_fang", "zhao_lei")}
-
-
 def send(conversation: int, body: str, client_id: str) -> dict[str, Any]:
     return {
         "op": "send",

@@ -41,7 +41,8 @@ async def test_a_reader_that_stops_is_closed_with_4408_and_others_keep_receiving
     gate.set()
     cookie = await session_cookie(neighbours.zhao_lei)
     communicator = WebsocketCommunicator(
-        stalling(application, gate), "/ws/",
+        stalling(application, gate),
+        "/ws/",
         headers=[(b"origin", ORIGIN), (b"cookie", f"sessionid={cookie}".encode())],
         subprotocols=["shequtong.v1.json"],
     )
