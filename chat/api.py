@@ -134,6 +134,7 @@ def application_out(row: Participant) -> dict[str, Any]:
         "conversation": row.conversation_id,
         "user": person_out(row.user),
         "status": row.status,
+        "note": row.note,
         "applied_at": row.joined_at,
     }
 

@@ -259,7 +259,7 @@ def topic_group_apply(*, user: User, conversation_id: int, note: str = "") -> Pa
     try:
         with transaction.atomic():
             participant, created = Participant.objects.select_for_update().get_or_create(
-                conversation=conversation, user=user, defaults={"status": PENDING}
+                conversation=conversation, user=user, defaults={"status": PENDING, "note": note}
             )
             if not created:
                 if participant.status == PENDING:
@@ -267,8 +267,8 @@ def topic_group_apply(*, user: User, conversation_id: int, note: str = "") -> Pa
                 if participant.status == ACTIVE:
                     raise Conflict(_("You are already in this group."), code="already_member")
                 participant.status, participant.role = PENDING, Participant.Role.MEMBER
-                participant.joined_at = timezone.now()
-                participant.save(update_fields=["status", "role", "joined_at"])
+                participant.joined_at, participant.note = timezone.now(), note
+                participant.save(update_fields=["status", "role", "joined_at", "note"])
             event = application_event(participant, note)
             publish(community_staff_feed(conversation.place_id), event)
             admins = conversation.participants.filter(status=ACTIVE, role=Participant.Role.ADMIN)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import throttle
 from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
 from communities.permissions import Action, can, places_where
@@ -114,6 +116,7 @@ def letter_send(
         errors["recipient_id" if recipient_id is None else "committee_id"] = message
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)
+    throttle.hit("letters", str(sender.pk), settings.CHAT_LETTER_RATE)
 
     mine = _communities_of(sender)
     recipient: User | None = None

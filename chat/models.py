@@ -77,6 +77,8 @@ class Participant(models.Model):
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # What an applicant to a topic group wrote to its admins.
+    note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [

@@ -155,6 +155,7 @@ CHAT_MESSAGE_MAX_LENGTH = int(env("CHAT_MESSAGE_MAX_LENGTH", "2000"))
 CHAT_MAX_FRAME_BYTES = int(env("CHAT_MAX_FRAME_BYTES", "16384"))
 CHAT_SEND_RATE = env("CHAT_SEND_RATE", "10/5")  # messages per user, "count/seconds"
 CHAT_FRAME_RATE = env("CHAT_FRAME_RATE", "30/5")  # any frames per connection
+CHAT_LETTER_RATE = env("CHAT_LETTER_RATE", "20/3600")  # letters per sender
 CHAT_EDIT_WINDOW = timedelta(seconds=int(env("CHAT_EDIT_WINDOW", "900")))
 # Frames waiting for one slow client before it is told to reconnect (close 4408).
 CHAT_OUTBOUND_LIMIT = int(env("CHAT_OUTBOUND_LIMIT", "1000"))

@@ -212,3 +212,12 @@ def test_mailboxes_cost_the_same_queries_however_many_letters(
         inbox = [letters.letter_out(letter) for letter in letters.letters_inbox(world.sun_li)]
     assert len(inbox) == 3
     assert inbox[0]["read_by"] == {"id": world.sun_li.pk, "name": "sun_li"}
+
+
+def test_letters_are_rate_limited_per_sender(neighbours: World, settings: Any) -> None:
+    settings.CHAT_LETTER_RATE = "2/3600"
+    for _ in range(2):
+        assert send(neighbours, "wang_fang", recipient_id=neighbours.sun_li.pk).status_code == 201
+    third = send(neighbours, "wang_fang", recipient_id=neighbours.sun_li.pk)
+    assert third.status_code == 429
+    assert Letter.objects.count() == 2

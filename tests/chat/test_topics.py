@@ -274,7 +274,7 @@ def test_apply_then_an_admin_lets_the_applicant_in(
     assert (duplicate.status_code, duplicate.json()["code"]) == (409, "duplicate_pending")
     assert wang_fang.get(f"{url}/applications").status_code == 403
     queue = client_for(world.li_wei).get(f"{url}/applications").json()
-    assert [a["id"] for a in queue] == [application["id"]]
+    assert [(a["id"], a["note"]) for a in queue] == [(application["id"], "我会跳舞")]
 
     decide = f"/api/chat/topic-applications/{application['id']}"
     assert post(client_for(world.sun_li), f"{decide}/approve").status_code == 404
