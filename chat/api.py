@@ -58,6 +58,7 @@ class ApplicationOut(Schema):
     conversation: int
     user: PersonOut
     status: str
+    note: str
     applied_at: datetime
 
 
