@@ -373,3 +373,19 @@ async def who_is_online(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[s
     members = await call(selectors.member_ids)(conversation_id)
     online = await presence.online_among(members)
     return {"type": "presence", "conversation": conversation_id, "online": sorted(online)}
+
+
+@op("last_seen")
+async def last_seen(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    """Whether a neighbour is online and when they were last seen (unless they hide it)."""
+    target = field(frame, "user", int)
+    if not await call(services.are_neighbours)(consumer.user.pk, target):
+        raise ProtocolError("not_found", "no such person")
+    online = bool(await presence.online_among([target]))
+    seen = await presence.last_seen(target)
+    return {
+        "type": "last_seen",
+        "user": target,
+        "online": online,
+        "last_seen": seen.isoformat() if seen else None,
+    }

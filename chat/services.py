@@ -243,6 +243,14 @@ def _communities_of(user: User) -> set[int]:
     return {pk for pk in (*lived, *staff) if pk}
 
 
+def are_neighbours(user_id: int, other_id: int) -> bool:
+    """Whether two people share a community (as residents or its committee)."""
+    users = {u.pk: u for u in User.objects.filter(pk__in=[user_id, other_id], is_active=True)}
+    if len(users) != 2:
+        return False
+    return bool(_communities_of(users[user_id]) & _communities_of(users[other_id]))
+
+
 def knock(*, user: User, target_id: int) -> Conversation:
     """Open (or reopen) a one-to-one conversation with a neighbour or a committee member."""
     target = (

@@ -81,7 +81,7 @@ class RedisStore:
             pipe.zremrangebyscore(key, "-inf", now)
             pipe.zcard(key)
             pipe.zadd(key, {connection: now + settings.PRESENCE_TTL})
-            pipe.expire(key, settings.PRESENCE_TTL * 2)
+            pipe.pexpire(key, int(settings.PRESENCE_TTL * 2000))
             pipe.zadd(self.online, {str(user_id): now + settings.PRESENCE_TTL})
             pipe.hset(self.seen, str(user_id), str(now))
             results = await pipe.execute()
@@ -92,7 +92,7 @@ class RedisStore:
         key = f"{self.connections}{user_id}"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zadd(key, {connection: now + settings.PRESENCE_TTL})
-            pipe.expire(key, settings.PRESENCE_TTL * 2)
+            pipe.pexpire(key, int(settings.PRESENCE_TTL * 2000))
             pipe.zadd(self.online, {str(user_id): now + settings.PRESENCE_TTL}, gt=True)
             pipe.hset(self.seen, str(user_id), str(now))
             await pipe.execute()
