@@ -7,6 +7,7 @@ from io import StringIO
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from chat.models import Event, Letter, Message, Participant
 from communities.demo import DEMO_PASSWORD, PEOPLE
 from communities.models import JoinApplication, Membership, Place, PlaceKind, Role, User
 from communities.permissions import Action, can
@@ -15,21 +16,25 @@ from communities.permissions import Action, can
 def test_seed_demo_twice_creates_everything_once(db: None) -> None:
     first, second = StringIO(), StringIO()
     call_command("seed_demo", stdout=first)
-    counts = (
-        User.objects.count(),
-        Place.objects.count(),
-        Membership.objects.count(),
-        Role.objects.count(),
-        JoinApplication.objects.count(),
-    )
+
+    def counts() -> tuple[int, ...]:
+        models = (
+            User,
+            Place,
+            Membership,
+            Role,
+            JoinApplication,
+            Message,
+            Event,
+            Letter,
+            Participant,
+        )
+        return tuple(model.objects.count() for model in models)
+
+    before = counts()
     call_command("seed_demo", stdout=second)
-    assert counts == (
-        User.objects.count(),
-        Place.objects.count(),
-        Membership.objects.count(),
-        Role.objects.count(),
-        JoinApplication.objects.count(),
-    )
+    assert counts() == before
+    assert Message.objects.count() >= 10
     assert "0 people created" in second.getvalue()
     for person in PEOPLE:
         assert person.username in first.getvalue()

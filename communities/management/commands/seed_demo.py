@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from chat import demo as chat_demo
 from communities.demo import DEMO_PASSWORD, seed
 
 
@@ -17,9 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = seed()
+        conversations = chat_demo.seed()
         self.stdout.write(
             f"Demo district ready: {result.places} places, {result.residents} residents "
-            f"({result.created} people created this run)."
+            f"({result.created} people created this run), {conversations} conversations."
         )
         if options["quiet"]:
             return
