@@ -8,15 +8,24 @@
 import { serverLanguage, t } from './i18n'
 import type {
   Application,
+  ChatSettings,
   EstateDetail,
   JoinApplicationInput,
   JoinCode,
   JoinInfo,
+  Letter,
+  LetterBox,
+  LetterInput,
   Me,
+  Neighbour,
+  PersonRef,
   Place,
   ReviewApplication,
   ReviewStatusFilter,
   SmsCodeSent,
+  Topic,
+  TopicApplication,
+  TopicInput,
 } from './types'
 
 export class ApiError extends Error {
@@ -36,7 +45,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST'
+type Method = 'GET' | 'POST' | 'DELETE'
 
 interface RequestOptions {
   body?: unknown
@@ -228,4 +237,94 @@ export function getJoinCode(estateId: number): Promise<JoinCode> {
 
 export function rotateJoinCode(estateId: number): Promise<JoinCode> {
   return request('POST', `/api/estates/${estateId}/join-code/rotate`)
+}
+
+// ---- chat: topic groups, letters, neighbours, settings, blocks --------------------------
+
+/** A list answer, also when a server wraps it as {results: [...]}. */
+async function list<T>(path: string): Promise<T[]> {
+  const data = await request<unknown>('GET', path)
+  if (Array.isArray(data)) return data as T[]
+  const results = (data as { results?: unknown } | null)?.results
+  return Array.isArray(results) ? (results as T[]) : []
+}
+
+export function listTopics(communityId: number): Promise<Topic[]> {
+  return list(`/api/chat/communities/${communityId}/topics`)
+}
+
+/** Committee staff open a group at once; a resident's proposal waits for approval. */
+export function createTopic(communityId: number, input: TopicInput): Promise<Topic> {
+  return request('POST', `/api/chat/communities/${communityId}/topics`, { body: input })
+}
+
+export function approveTopic(topicId: number): Promise<Topic> {
+  return request('POST', `/api/chat/topics/${topicId}/approve`)
+}
+
+export function rejectTopic(topicId: number, reason: string): Promise<void> {
+  return request('POST', `/api/chat/topics/${topicId}/reject`, { body: { reason } })
+}
+
+export function applyToTopic(topicId: number, note: string): Promise<TopicApplication> {
+  return request('POST', `/api/chat/topics/${topicId}/apply`, { body: { note } })
+}
+
+/** Leave a group, or withdraw a waiting application. */
+export function leaveTopic(topicId: number): Promise<void> {
+  return request('POST', `/api/chat/topics/${topicId}/leave`)
+}
+
+export function listTopicApplications(topicId: number): Promise<TopicApplication[]> {
+  return list(`/api/chat/topics/${topicId}/applications`)
+}
+
+export function approveTopicApplication(participantId: number): Promise<TopicApplication> {
+  return request('POST', `/api/chat/topic-applications/${participantId}/approve`)
+}
+
+export function rejectTopicApplication(participantId: number): Promise<TopicApplication> {
+  return request('POST', `/api/chat/topic-applications/${participantId}/reject`)
+}
+
+export function listLetters(box: LetterBox): Promise<Letter[]> {
+  return list(`/api/chat/letters${query({ box })}`)
+}
+
+export function getLetter(id: number): Promise<Letter> {
+  return request('GET', `/api/chat/letters/${id}`)
+}
+
+/** The addressee opened it: the sender gets the read receipt. */
+export function markLetterRead(id: number): Promise<Letter> {
+  return request('POST', `/api/chat/letters/${id}/read`)
+}
+
+export function sendLetter(input: LetterInput): Promise<Letter> {
+  return request('POST', '/api/chat/letters', { body: input })
+}
+
+export function listNeighbours(communityId: number, q = ''): Promise<Neighbour[]> {
+  return list(`/api/chat/communities/${communityId}/neighbours${query({ q: q.trim() })}`)
+}
+
+export function getChatSettings(): Promise<ChatSettings> {
+  return request('GET', '/api/chat/settings')
+}
+
+/** Changes the settings given; the others stay as they are. */
+export function updateChatSettings(changes: Partial<ChatSettings>): Promise<ChatSettings> {
+  return request('POST', '/api/chat/settings', { body: changes })
+}
+
+export function listBlocked(): Promise<PersonRef[]> {
+  return list('/api/chat/blocks')
+}
+
+export function blockUser(userId: number): Promise<void> {
+  return request('POST', '/api/chat/blocks', { body: { user_id: userId } })
+}
+
+export function unblockUser(userId: number): Promise<void> {
+  return request('DELETE', `/api/chat/blocks/${userId}`)
 }

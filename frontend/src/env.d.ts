@@ -10,5 +10,16 @@ declare module 'vue-router' {
     requiresAuth?: boolean
     /** Only for a user who may review join applications (non-empty can_review). */
     requiresReviewer?: boolean
+    /** A full-height page (a conversation, with its own composer): no bottom tab bar. */
+    hideTabbar?: boolean
+    /** Where the top bar's back arrow leads (pages below another page). */
+    back?: string
+  }
+}
+
+declare global {
+  interface ImportMetaEnv {
+    /** `msgpack` to speak MessagePack on /ws/ instead of JSON. */
+    readonly VITE_REALTIME_CODEC?: string
   }
 }

@@ -5,6 +5,7 @@ import './style.css'
 import App from './App.vue'
 import { initCsrf, onUnauthorized } from './api'
 import { i18n, restoreLocale } from './i18n'
+import { getRealtime } from './realtime'
 import { createAppRouter } from './router'
 import { useSessionStore } from './stores/session'
 
@@ -14,10 +15,19 @@ const pinia = createPinia()
 const router = createAppRouter()
 
 // The session ended on the server (expired, logged out elsewhere): back to the login page.
-onUnauthorized(() => {
+function sessionLost() {
   useSessionStore(pinia).clear()
   const current = router.currentRoute.value
   if (current.meta.requiresAuth) void router.replace({ name: 'login', query: { next: current.fullPath } })
+}
+onUnauthorized(sessionLost)
+// The live connection was refused (close 4401): log in again, unless the session is in fact
+// fine (then the chat stays offline and offers to reconnect).
+getRealtime().onUnauthorized(() => {
+  useSessionStore(pinia)
+    .refresh()
+    .then((me) => me || sessionLost())
+    .catch(() => undefined)
 })
 
 // A failure here is not fatal: the first write fetches a token again.

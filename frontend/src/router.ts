@@ -23,6 +23,46 @@ export const routes: RouteRecordRaw[] = [
     component: ReviewView,
     meta: { titleKey: 'review.title', requiresAuth: true, requiresReviewer: true },
   },
+  {
+    // Chat pages share the "/chat" record, so the Chat tab stays lit on each of them.
+    path: '/chat',
+    meta: { requiresAuth: true },
+    children: [
+      { path: '', name: 'chat', component: () => import('./views/ChatListView.vue'), meta: { titleKey: 'chat.title' } },
+      {
+        path: 'neighbours',
+        name: 'neighbours',
+        component: () => import('./views/NeighboursView.vue'),
+        meta: { titleKey: 'neighbours.title', back: '/chat' },
+      },
+      { path: 'topics', name: 'topics', component: () => import('./views/TopicsView.vue'), meta: { titleKey: 'topics.title', back: '/chat' } },
+      {
+        path: ':id(\\d+)',
+        name: 'conversation',
+        component: () => import('./views/ConversationView.vue'),
+        meta: { titleKey: 'chat.title', hideTabbar: true, back: '/chat' },
+      },
+    ],
+  },
+  {
+    path: '/letters',
+    meta: { requiresAuth: true },
+    children: [
+      { path: '', name: 'letters', component: () => import('./views/LettersView.vue'), meta: { titleKey: 'letters.title', back: '/chat' } },
+      {
+        path: 'new',
+        name: 'letter-new',
+        component: () => import('./views/LetterComposeView.vue'),
+        meta: { titleKey: 'letters.composeTitle', back: '/letters' },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'letter',
+        component: () => import('./views/LetterView.vue'),
+        meta: { titleKey: 'letters.letterTitle', back: '/letters' },
+      },
+    ],
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { titleKey: 'notFound.title' } },
 ]
 

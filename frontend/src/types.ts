@@ -122,3 +122,80 @@ export interface EstateDetail extends Place {
 }
 
 export type ReviewStatusFilter = ApplicationStatus | 'all'
+
+// ---- chat (HTTP side: topic groups, letters, neighbours, settings) -------------------------
+
+/** Someone named in chat: id and display name. */
+export interface PersonRef {
+  id: number
+  name: string
+}
+
+export type TopicStatus = 'pending' | 'active' | 'left' | 'removed' | 'rejected'
+
+/** A topic group (专题群) of a community, as the current user sees it. */
+export interface Topic {
+  id: number
+  title: string
+  description: string
+  member_count: number
+  my_status: TopicStatus | null
+  /** False while a resident's proposal waits for the committee. */
+  approved: boolean
+  /** Whether I may decide applications (older servers say `my_role: 'admin'`). */
+  is_admin?: boolean
+  my_role?: string | null
+  locked?: boolean
+  created_at?: string
+}
+
+export interface TopicInput {
+  title: string
+  description: string
+}
+
+/** A waiting application to join a topic group (its id is the participant id). */
+export interface TopicApplication {
+  id: number
+  conversation?: number
+  user: PersonRef
+  status: string
+  applied_at?: string
+  note?: string
+}
+
+export type LetterBox = 'inbox' | 'sent' | 'committee'
+
+export interface Letter {
+  id: number
+  subject: string
+  body: string
+  sender: PersonRef
+  recipient: PersonRef | null
+  committee: PersonRef | null
+  created_at: string
+  read_at: string | null
+  read_by?: PersonRef | null
+}
+
+/** A letter goes to one neighbour (recipient_id) or to a committee (committee_id). */
+export interface LetterInput {
+  recipient_id?: number
+  committee_id?: number
+  subject: string
+  body: string
+}
+
+/** A neighbour I may knock on or write to: name and building, never the room or phone. */
+export interface Neighbour {
+  id: number
+  name: string
+  building: string
+  estate?: string | null
+  is_committee: boolean
+}
+
+export interface ChatSettings {
+  refuse_strangers: boolean
+  hide_presence: boolean
+}

@@ -184,4 +184,19 @@ describe('api', () => {
     expect(init?.credentials).toBe('same-origin')
     expect(server.calls('POST', '/api/auth/logout')).toHaveLength(1)
   })
+
+  it('unblocks with DELETE (and the CSRF token), and reads lists wrapped as {results}', async () => {
+    const { api } = await freshModules()
+    const server = fakeServer({
+      'DELETE /api/chat/blocks/9': { status: 204 },
+      'GET /api/chat/letters?box=sent': { status: 200, body: { results: [{ id: 1 }] } },
+      'GET /api/chat/communities/10/neighbours?q=%E8%B5%B5': { status: 200, body: [] },
+    })
+
+    await api.unblockUser(9)
+    await expect(api.listLetters('sent')).resolves.toEqual([{ id: 1 }])
+    await expect(api.listNeighbours(10, ' 赵 ')).resolves.toEqual([])
+
+    expect(server.calls('DELETE', '/api/chat/blocks/9')[0]?.headers['X-CSRFToken']).toBe(CSRF)
+  })
 })

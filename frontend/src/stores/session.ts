@@ -1,7 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '../api'
-import type { Me } from '../types'
+import type { Me, Place, RoleKind } from '../types'
+
+/** Roles that run a community (and read its committee letters, moderate its groups). */
+export const STAFF_ROLES: readonly RoleKind[] = ['committee_member', 'social_worker', 'party_secretary']
+const COMMUNITY_KINDS: readonly Place['kind'][] = ['residents_committee', 'village']
 
 /** Who is logged in. Loaded once on the first guarded navigation, refreshed after changes. */
 export const useSessionStore = defineStore('session', () => {
@@ -15,6 +19,26 @@ export const useSessionStore = defineStore('session', () => {
   const isPartyMember = computed(
     () => me.value?.roles.some((role) => role.kind === 'party_member' && role.show_identity) ?? false,
   )
+
+  /** The communities I live in or work for, each once: where my neighbours and groups are. */
+  const communities = computed<Place[]>(() => {
+    const found = new Map<number, Place>()
+    for (const m of me.value?.memberships ?? []) if (!found.has(m.community.id)) found.set(m.community.id, m.community)
+    for (const role of me.value?.roles ?? []) {
+      if (COMMUNITY_KINDS.includes(role.place.kind) && !found.has(role.place.id)) found.set(role.place.id, role.place)
+    }
+    return [...found.values()]
+  })
+  /** Communities whose committee I sit on. */
+  const staffCommunityIds = computed(
+    () =>
+      new Set(
+        (me.value?.roles ?? [])
+          .filter((role) => STAFF_ROLES.includes(role.kind) && COMMUNITY_KINDS.includes(role.place.kind))
+          .map((role) => role.place.id),
+      ),
+  )
+  const isStaff = computed(() => staffCommunityIds.value.size > 0)
 
   function set(user: Me | null): Me | null {
     me.value = user
@@ -64,6 +88,9 @@ export const useSessionStore = defineStore('session', () => {
     isLoggedIn,
     canReview,
     isPartyMember,
+    communities,
+    staffCommunityIds,
+    isStaff,
     set,
     refresh,
     revalidate,

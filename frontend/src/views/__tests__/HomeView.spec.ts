@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import type { VueWrapper } from '@vue/test-utils'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { fakeServer, liWei, meiluoCommittee, mountAt, wangFang } from '../../../tests/helpers'
 import type { Me } from '../../types'
 
 const byTestId = (wrapper: VueWrapper, id: string) => wrapper.find(`[data-testid="${id}"]`)
 
 async function home(me: Me) {
-  fakeServer({ 'GET /api/me': { status: 200, body: me } })
+  fakeServer({
+    'GET /api/me': { status: 200, body: me },
+    'GET /api/chat/settings': { status: 200, body: { refuse_strangers: false, hide_presence: false } },
+  })
   return (await mountAt('/', me)).wrapper
 }
 
@@ -54,5 +57,51 @@ describe('HomeView', () => {
     )
 
     expect(byTestId(wrapper, 'party-badge').exists()).toBe(false)
+  })
+
+  it('links to chat and letters', async () => {
+    const wrapper = await home(wangFang())
+
+    expect(byTestId(wrapper, 'home-chat-link').exists()).toBe(true)
+    expect(byTestId(wrapper, 'home-letters-link').exists()).toBe(true)
+  })
+
+  it('saves the chat privacy settings as they are switched', async () => {
+    const server = fakeServer({
+      'GET /api/me': { status: 200, body: wangFang() },
+      'GET /api/chat/settings': { status: 200, body: { refuse_strangers: false, hide_presence: true } },
+      'POST /api/chat/settings': (request) => ({
+        status: 200,
+        body: { refuse_strangers: false, hide_presence: true, ...(request.body as object) },
+      }),
+    })
+    const { wrapper } = await mountAt('/', wangFang())
+    await flushPromises()
+
+    const refuse = byTestId(wrapper, 'settings-refuse-strangers')
+    const hide = byTestId(wrapper, 'settings-hide-presence')
+    expect((refuse.element as HTMLInputElement).checked).toBe(false)
+    expect((hide.element as HTMLInputElement).checked).toBe(true)
+    expect(wrapper.find(`label[for="${refuse.attributes('id')}"]`).text()).toBe('谢绝陌生人敲门')
+
+    await refuse.setValue(true)
+    await flushPromises()
+    expect(server.calls('POST', '/api/chat/settings')[0]?.body).toEqual({ refuse_strangers: true })
+    expect((refuse.element as HTMLInputElement).checked).toBe(true)
+  })
+
+  it('switches a setting back when saving fails', async () => {
+    fakeServer({
+      'GET /api/me': { status: 200, body: wangFang() },
+      'GET /api/chat/settings': { status: 200, body: { refuse_strangers: false, hide_presence: false } },
+      'POST /api/chat/settings': { status: 500, body: { detail: '服务器出错了', code: 'internal' } },
+    })
+    const { wrapper } = await mountAt('/', wangFang())
+    await flushPromises()
+
+    const hide = byTestId(wrapper, 'settings-hide-presence')
+    await hide.setValue(true)
+    await flushPromises()
+    expect((hide.element as HTMLInputElement).checked).toBe(false)
   })
 })
