@@ -55,8 +55,8 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
 
 
 @contextmanager
-def daphne(tmp_path: Path, **extra_env: str) -> Iterator[Server]:
-    port = free_port()
+def daphne(tmp_path: Path, port: int | None = None, **extra_env: str) -> Iterator[Server]:
+    port = port or free_port()
     log = tmp_path / f"daphne-{port}.log"
     env = {
         **os.environ,
