@@ -235,9 +235,9 @@ async def conversations(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[s
         ids = sorted(consumer.conversations)
         unread = selectors.unread_counts(consumer.user, ids)
         items = Conversation.objects.filter(pk__in=ids).select_related("place")
-        titles = selectors.direct_titles(consumer.user, ids)
+        peers = selectors.direct_peers(consumer.user, ids)
         return [
-            conversation_out(c, unread=unread.get(c.pk, 0), title=titles.get(c.pk)) for c in items
+            conversation_out(c, unread=unread.get(c.pk, 0), peer=peers.get(c.pk)) for c in items
         ]
 
     items = await call(load)()
@@ -360,8 +360,8 @@ async def knock(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]
     target = field(frame, "user", int)
     conversation = await call(services.knock)(user=consumer.user, target_id=target)
     await consumer.refresh_subscriptions()
-    other = await call(lambda: User.objects.get(pk=target).name)()
-    shape = await call(lambda: conversation_out(conversation, title=other))()
+    other = await call(lambda: User.objects.get(pk=target))()
+    shape = conversation_out(conversation, peer=other)
     return {"type": "conversation", "conversation": shape}
 
 

@@ -196,8 +196,8 @@ def member_ids(conversation_id: int) -> list[int]:
     )
 
 
-def direct_titles(user: User, conversation_ids: list[int]) -> dict[int, str]:
-    """For knock conversations: the other person's name is the title."""
+def direct_peers(user: User, conversation_ids: list[int]) -> dict[int, User]:
+    """For knock conversations: the other person."""
     others = (
         Participant.objects.filter(
             conversation_id__in=conversation_ids, conversation__kind=Conversation.Kind.DIRECT
@@ -205,4 +205,4 @@ def direct_titles(user: User, conversation_ids: list[int]) -> dict[int, str]:
         .exclude(user=user)
         .select_related("user")
     )
-    return {p.conversation_id: p.user.name for p in others}
+    return {p.conversation_id: p.user for p in others}

@@ -294,7 +294,7 @@ def knock(*, user: User, target_id: int) -> Conversation:
                     user_group(me.pk),
                     {
                         "type": "conversation.joined",
-                        "conversation": conversation_out(conversation, title=other.name),
+                        "conversation": conversation_out(conversation, peer=other),
                     },
                 )
     except IntegrityError:

@@ -42,14 +42,16 @@ def message_out(message: Message, *, likes: int | None = None) -> dict[str, Any]
 
 
 def conversation_out(
-    conversation: Conversation, *, unread: int = 0, title: str | None = None
+    conversation: Conversation, *, unread: int = 0, peer: User | None = None
 ) -> dict[str, Any]:
+    """A conversation as one person sees it; a knock is titled with the other person."""
     return {
         "id": conversation.pk,
         "kind": conversation.kind,
-        "title": title if title is not None else (conversation.title or conversation.place.name),
+        "title": peer.name if peer is not None else (conversation.title or conversation.place.name),
         "description": conversation.description,
         "place": conversation.place_id,
         "locked": conversation.locked,
         "unread": unread,
+        "peer": person_out(peer) if peer is not None else None,
     }

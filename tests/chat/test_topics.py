@@ -119,6 +119,7 @@ def test_committee_opens_a_group_and_joins_it_live(
             "place": world.meiluo.pk,
             "locked": False,
             "unread": 0,
+            "peer": None,
         },
     }
     # Every resident sees it, with no status of their own yet.
@@ -153,6 +154,7 @@ def test_a_residents_proposal_is_hidden_until_the_committee_approves(
             "place": world.meiluo.pk,
             "locked": False,
             "unread": 0,
+            "peer": None,
         },
     }
     assert proposer.frames() == []  # not live yet
