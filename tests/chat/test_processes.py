@@ -24,6 +24,7 @@ from tests.servers import Server, daphne
 pytestmark = pytest.mark.services
 
 REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+IDLE_SECONDS = 120
 
 
 def redis_reachable() -> bool:
@@ -142,11 +143,12 @@ async def test_after_a_server_process_dies_the_client_resumes_on_the_other(
 async def test_a_connection_idle_far_past_every_timeout_still_receives(
     servers: list[Server], cookies: dict[str, str], estate_chat: int
 ) -> None:
-    """redis-py's socket timeout is 5 s; channels-redis once stopped delivering after
-    that much quiet (django/channels_redis#422). Stay idle three times as long."""
+    """Two minutes of silence: 24 times redis-py's 5 s socket timeout, after which
+    channels-redis once stopped delivering (django/channels_redis#422), and six of
+    daphne's 20 s heartbeat pings, which the client answers by itself."""
     wang = await open_peer(servers[0], cookies["wang_fang"])
     zhao = await open_peer(servers[1], cookies["zhao_lei"])
-    await asyncio.sleep(15)  # the idle period is what this test is about
+    await asyncio.sleep(IDLE_SECONDS)  # the idle period is what this test is about
     await wang.request(send(estate_chat, "还在吗？", "idle"))
     assert (await zhao.receive_type("message.new"))["message"]["body"] == "还在吗？"
     await wang.ws.close()
