@@ -21,6 +21,7 @@ from presence import service as presence
 from . import protocol, selectors, services
 from .feeds import event_frame, send_now
 from .groups import conversation_group, user_group
+from .hub import hub
 from .protocol import ProtocolError, error_frame, field
 from .shapes import message_out
 from .watchdog import watchdog
@@ -46,6 +47,10 @@ def op(name: str) -> Callable[[Handler], Handler]:
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
+    """One client's socket. It has no channel of its own: the process's hub hands it the
+    frames of its groups (see chat/hub.py)."""
+
+    channel_layer_alias = "none: frames come through the hub"
     user: User
     codec: protocol.Codec
 
@@ -94,8 +99,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 task.cancel()
         if hasattr(self, "user"):
             await presence.connection_down(self.user.pk, self.connection_id, self.conversations)
-        for group in self.joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await hub().leave(self, self.joined)
         self.joined.clear()
 
     # --- Subscriptions ------------------------------------------------------------------
@@ -103,16 +107,30 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Follow exactly the streams the user is entitled to now."""
         ids = await database_sync_to_async(selectors.conversation_ids_of)(self.user)
         wanted = {user_group(self.user.pk), *(conversation_group(pk) for pk in ids)}
-        for group in wanted - self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
-        for group in self.joined - wanted:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await hub().join(self, wanted - self.joined)
+        await hub().leave(self, self.joined - wanted)
         self.joined = wanted
         self.conversations = set(ids)
 
     # --- Outbound ---------------------------------------------------------------------------
+    def push(self, frame: dict[str, Any], encoded: dict[Any, bytes | str]) -> None:
+        """A frame of one of my groups, from the hub; ``encoded`` is shared by all sockets
+        of the process, so each wire format is encoded once per frame."""
+        frame_type = frame.get("type")
+        if frame_type == "typing" and frame["user"]["id"] == self.user.pk:
+            return
+        data = encoded.get(self.codec)
+        if data is None:
+            data = encoded[self.codec] = self.codec.encode(frame)
+        self.queue_bytes(data, frame.get("id"))
+        if frame_type in REFRESH_ON and frame.get("stream") == user_group(self.user.pk):
+            asyncio.ensure_future(self.refresh_subscriptions())
+
     def queue_frame(self, frame: dict[str, Any]) -> None:
-        """Queue a frame for this client; a client that stopped reading is shed.
+        self.queue_bytes(self.codec.encode(frame), frame.get("id"))
+
+    def queue_bytes(self, data: bytes | str, event_id: int | None) -> None:
+        """Queue an encoded frame for this client; a client that stopped reading is shed.
 
         The writer task drains the queue as fast as the server lets it write. When the
         client stops reading, the server's writes stall, the queue fills to
@@ -121,10 +139,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """
         if self.shed:
             return
-        if "id" in frame:
-            self.last_event_id = max(self.last_event_id, frame["id"])
+        if event_id is not None and event_id > self.last_event_id:
+            self.last_event_id = event_id
         try:
-            self.outbox.put_nowait(self.codec.encode(frame))
+            self.outbox.put_nowait(data)
         except asyncio.QueueFull:
             logger.warning("shedding slow reader user=%s", getattr(self.user, "pk", None))
             self.shed = True
@@ -141,15 +159,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self.send(bytes_data=data)
             else:
                 await self.send(text_data=data)
-
-    async def deliver(self, message: dict[str, Any]) -> None:
-        """A frame published to one of this socket's groups."""
-        frame = message["frame"]
-        if frame.get("type") == "typing" and frame.get("user", {}).get("id") == self.user.pk:
-            return
-        self.queue_frame(frame)
-        if frame.get("type") in REFRESH_ON and frame.get("stream") == user_group(self.user.pk):
-            await self.refresh_subscriptions()
 
     async def catch_up(self) -> None:
         """Replay from the database what the channel layer may have lost."""

@@ -24,7 +24,7 @@ def _send(group: str, frame: Frame) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, {"type": "deliver", "frame": frame})
+        async_to_sync(layer.group_send)(group, {"type": "deliver", "group": group, "frame": frame})
     except Exception:
         # The database is the record; a lost push is repaired by the client's resume.
         logger.exception("could not publish %s to %s", frame.get("type"), group)
@@ -58,4 +58,4 @@ async def send_now(group: str, frame: Frame) -> None:
     """From async code, publish a frame that is never replayed (typing, presence)."""
     layer = get_channel_layer()
     if layer is not None:
-        await layer.group_send(group, {"type": "deliver", "frame": frame})
+        await layer.group_send(group, {"type": "deliver", "group": group, "frame": frame})

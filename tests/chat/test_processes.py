@@ -54,11 +54,16 @@ def cookie(user: User) -> str:
 class Peer:
     def __init__(self, ws: Any) -> None:
         self.ws = ws
+        self.pending: list[dict[str, Any]] = []  # frames that came before a reply
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(frame))
 
     async def receive_type(self, frame_type: str, within: float = 5) -> dict[str, Any]:
+        while self.pending:
+            frame = self.pending.pop(0)
+            if frame["type"] == frame_type:
+                return frame
         async with asyncio.timeout(within):
             while True:
                 frame = json.loads(await self.ws.recv())
@@ -72,6 +77,7 @@ class Peer:
                 reply = json.loads(await self.ws.recv())
                 if reply.get("ref") == frame["ref"]:
                     return dict(reply)
+                self.pending.append(reply)
 
 
 async def open_peer(server: Server, user_cookie: str) -> Peer:

@@ -30,6 +30,9 @@ class Socket:
     def __init__(self, communicator: WebsocketCommunicator, binary: bool) -> None:
         self.communicator = communicator
         self.binary = binary
+        # Frames that arrived while a request waited for its reply (events and replies
+        # may come in either order); receive() hands them out first.
+        self.pending: list[dict[str, Any]] = []
 
     async def send(self, frame: dict[str, Any]) -> None:
         if self.binary:
@@ -38,6 +41,11 @@ class Socket:
             await self.communicator.send_json_to(frame)
 
     async def receive(self, within: float = 3) -> dict[str, Any]:
+        if self.pending:
+            return self.pending.pop(0)
+        return await self._read(within)
+
+    async def _read(self, within: float) -> dict[str, Any]:
         output = await self.communicator.receive_output(within)
         assert output["type"] == "websocket.send", output
         if self.binary:
@@ -56,12 +64,13 @@ class Socket:
         ref = frame.setdefault("ref", f"r{id(frame)}")
         await self.send(frame)
         while True:
-            reply = await self.receive(within)
+            reply = await self._read(within)
             if reply.get("ref") == ref:
                 return reply
+            self.pending.append(reply)
 
     async def nothing(self, within: float = 0.3) -> bool:
-        return bool(await self.communicator.receive_nothing(within))
+        return not self.pending and bool(await self.communicator.receive_nothing(within))
 
     async def close(self) -> None:
         await self.communicator.disconnect()

@@ -1,0 +1,91 @@
+"""The per-process hub: each group's message is received once and handed to local sockets.
+
+Stock Channels gives every consumer its own channel-layer queue, receive task and
+dispatch, so one message to a 5,000-member group costs 5,000 trips through the layer in
+every process. Here each server process (event loop) holds one channel: it joins a group
+in the layer when its first local socket needs it and leaves when its last one goes. A
+group message arrives once, is encoded once per wire format, and each local socket gets the
+bytes put on its bounded outbox — no await, no database, no per-recipient dispatch — so a
+slow socket never holds up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import Any, Protocol
+
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger("shequtong.hub")
+
+
+class Socket(Protocol):
+    def push(self, frame: dict[str, Any], encoded: dict[Any, bytes | str]) -> None: ...
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.members: dict[str, set[Socket]] = {}
+        self.channel: str | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
+
+    async def _started(self) -> Any:
+        layer = get_channel_layer()
+        if self.channel is None:
+            self.channel = await layer.new_channel()
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self.run(layer, self.channel))
+        return layer
+
+    async def join(self, socket: Socket, groups: set[str]) -> None:
+        async with self.lock:
+            layer = await self._started()
+            for group in groups:
+                members = self.members.get(group)
+                if members is None:
+                    members = self.members[group] = set()
+                    await layer.group_add(group, self.channel)
+                members.add(socket)
+
+    async def leave(self, socket: Socket, groups: set[str]) -> None:
+        async with self.lock:
+            layer = get_channel_layer()
+            for group in groups:
+                members = self.members.get(group)
+                if members is None:
+                    continue
+                members.discard(socket)
+                if not members:
+                    del self.members[group]
+                    await layer.group_discard(group, self.channel)
+
+    async def run(self, layer: Any, channel: str) -> None:
+        while True:
+            message = await layer.receive(channel)
+            try:
+                self.dispatch(message)
+            except Exception:
+                logger.exception("could not dispatch %s", message.get("type"))
+
+    def dispatch(self, message: dict[str, Any]) -> None:
+        sockets = self.members.get(message.get("group", ""))
+        if not sockets:
+            return
+        frame = message["frame"]
+        encoded: dict[Any, bytes | str] = {}  # filled once per wire format
+        for socket in list(sockets):
+            socket.push(frame, encoded)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """The hub of the running event loop (one per server process)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = Hub()
+    return _hubs[loop]
