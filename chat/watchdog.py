@@ -109,12 +109,14 @@ class Watchdog:
         return True
 
 
-_watchdogs: dict[int, Watchdog] = {}
+_watchdogs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Watchdog] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def watchdog() -> Watchdog:
     """The watchdog of the running event loop (one per server process)."""
-    loop_id = id(asyncio.get_running_loop())
-    if loop_id not in _watchdogs:
-        _watchdogs[loop_id] = Watchdog()
-    return _watchdogs[loop_id]
+    loop = asyncio.get_running_loop()
+    if loop not in _watchdogs:
+        _watchdogs[loop] = Watchdog()
+    return _watchdogs[loop]

@@ -8,6 +8,7 @@ frames, not a thousand. People who hide their status are never announced or list
 from __future__ import annotations
 
 import asyncio
+import weakref
 from datetime import UTC, datetime
 
 from channels.db import database_sync_to_async
@@ -51,14 +52,16 @@ class Batcher:
             )
 
 
-_batchers: dict[int, Batcher] = {}
+_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def batcher() -> Batcher:
-    loop_id = id(asyncio.get_running_loop())
-    if loop_id not in _batchers:
-        _batchers[loop_id] = Batcher()
-    return _batchers[loop_id]
+    loop = asyncio.get_running_loop()
+    if loop not in _batchers:
+        _batchers[loop] = Batcher()
+    return _batchers[loop]
 
 
 @database_sync_to_async

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from typing import Protocol
 
 from django.conf import settings
@@ -128,14 +129,17 @@ class RedisStore:
 
 
 _memory = MemoryStore()
-_redis: dict[tuple[str, int], RedisStore] = {}
+_redis: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, RedisStore]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def get_store() -> PresenceStore:
     """The process's store; Redis clients are bound to the event loop that made them."""
     if not settings.REDIS_URL:
         return _memory
-    key = (settings.REDIS_URL, id(asyncio.get_running_loop()))
-    if key not in _redis:
-        _redis[key] = RedisStore(settings.REDIS_URL, settings.REDIS_PREFIX)
-    return _redis[key]
+    stores = _redis.setdefault(asyncio.get_running_loop(), {})
+    key = f"{settings.REDIS_URL} {settings.REDIS_PREFIX}"
+    if key not in stores:
+        stores[key] = RedisStore(settings.REDIS_URL, settings.REDIS_PREFIX)
+    return stores[key]
