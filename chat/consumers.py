@@ -58,6 +58,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.codec = protocol.pick_codec(list(self.scope.get("subprotocols", [])))
         self.joined: set[str] = set()
         self.conversations: set[int] = set()
+        self.refreshing = asyncio.Lock()
         self.outbox: asyncio.Queue[bytes | str] = asyncio.Queue(settings.CHAT_OUTBOUND_LIMIT)
         self.writer: asyncio.Task[None] | None = None
         self.heartbeat: asyncio.Task[None] | None = None
@@ -105,12 +106,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # --- Subscriptions ------------------------------------------------------------------
     async def refresh_subscriptions(self) -> None:
         """Follow exactly the streams the user is entitled to now."""
-        ids = await database_sync_to_async(selectors.conversation_ids_of)(self.user)
-        wanted = {user_group(self.user.pk), *(conversation_group(pk) for pk in ids)}
-        await hub().join(self, wanted - self.joined)
-        await hub().leave(self, self.joined - wanted)
-        self.joined = wanted
-        self.conversations = set(ids)
+        async with self.refreshing:  # one refresh at a time, so none works on stale state
+            ids = await database_sync_to_async(selectors.conversation_ids_of)(self.user)
+            wanted = {user_group(self.user.pk), *(conversation_group(pk) for pk in ids)}
+            await hub().join(self, wanted - self.joined)
+            await hub().leave(self, self.joined - wanted)
+            self.joined = wanted
+            self.conversations = set(ids)
 
     # --- Outbound ---------------------------------------------------------------------------
     def push(self, frame: dict[str, Any], encoded: dict[Any, bytes | str]) -> None:
