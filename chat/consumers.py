@@ -100,8 +100,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 task.cancel()
         if hasattr(self, "user"):
             await presence.connection_down(self.user.pk, self.connection_id, self.conversations)
-        await hub().leave(self, self.joined)
-        self.joined.clear()
+        async with self.refreshing:
+            await hub().leave(self, self.joined)
+            self.joined = set()
 
     # --- Subscriptions ------------------------------------------------------------------
     async def refresh_subscriptions(self) -> None:
