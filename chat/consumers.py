@@ -61,7 +61,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.refreshing = asyncio.Lock()
         self.outbox: asyncio.Queue[bytes | str] = asyncio.Queue(settings.CHAT_OUTBOUND_LIMIT)
         self.writer: asyncio.Task[None] | None = None
-        self.heartbeat: asyncio.Task[None] | None = None
+        self.accepted = False  # frames wait in the outbox until the handshake is done
         self.connection_id = uuid.uuid4().hex
         self.shed = False
         self.last_event_id = 0  # the newest persisted event queued for this client
@@ -75,9 +75,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = user
         await self.refresh_subscriptions()
         await self.accept(self.codec.subprotocol)
-        self.writer = asyncio.create_task(self.write_outbox())
+        self.accepted = True
+        self.start_writer()
         await presence.connection_up(self.user.pk, self.connection_id, self.conversations)
-        self.heartbeat = asyncio.create_task(self.refresh_presence())
         self.last_event_id = await database_sync_to_async(selectors.last_event_id)()
         if settings.REDIS_URL:
             watchdog().watch(self)
@@ -95,9 +95,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
-        for task in (self.heartbeat, self.writer):
-            if task is not None:
-                task.cancel()
+        if self.writer is not None:
+            self.writer.cancel()
         if hasattr(self, "user"):
             await presence.connection_down(self.user.pk, self.connection_id, self.conversations)
         async with self.refreshing:
@@ -154,10 +153,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
             while not self.outbox.empty():
                 self.outbox.get_nowait()
             asyncio.ensure_future(self.close(code=protocol.CLOSE_SLOW_READER))
+            return
+        self.start_writer()
+
+    def start_writer(self) -> None:
+        """Run a writer only while frames wait: an idle socket costs no task."""
+        if self.accepted and (self.writer is None or self.writer.done()):
+            self.writer = asyncio.ensure_future(self.write_outbox())
 
     async def write_outbox(self) -> None:
-        while True:
-            data = await self.outbox.get()
+        while not self.outbox.empty():
+            data = self.outbox.get_nowait()
             if isinstance(data, bytes):
                 await self.send(bytes_data=data)
             else:
@@ -177,12 +183,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.queue_frame(event_frame(event))
         last = events[min(len(events), limit) - 1].pk if events else after
         return max(last, after), len(events) <= limit
-
-    async def refresh_presence(self) -> None:
-        """Keep this connection counted as online; an unrefreshed one expires by itself."""
-        while True:
-            await asyncio.sleep(settings.PRESENCE_REFRESH)
-            await presence.connection_refresh(self.user.pk, self.connection_id)
 
     # --- Inbound ---------------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:

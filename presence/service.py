@@ -8,6 +8,7 @@ frames, not a thousand. People who hide their status are never announced or list
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from datetime import UTC, datetime
 
@@ -19,6 +20,8 @@ from chat.groups import conversation_group
 from chat.models import ChatSettings
 
 from .store import get_store
+
+logger = logging.getLogger("shequtong.presence")
 
 
 class Batcher:
@@ -52,6 +55,44 @@ class Batcher:
             )
 
 
+class Refresher:
+    """Keeps every connection of this process online with one batched refresh per period,
+    instead of a timer per socket."""
+
+    def __init__(self) -> None:
+        self.connections: dict[str, int] = {}
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, user_id: int, connection: str) -> None:
+        self.connections[connection] = user_id
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self.run())
+
+    def remove(self, connection: str) -> None:
+        self.connections.pop(connection, None)
+
+    async def run(self) -> None:
+        while self.connections:
+            await asyncio.sleep(settings.PRESENCE_REFRESH)
+            pairs = [(user_id, conn) for conn, user_id in self.connections.items()]
+            try:
+                await get_store().refresh_many(pairs)
+            except Exception:
+                logger.warning("presence refresh failed", exc_info=True)
+
+
+_refreshers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Refresher] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def refresher() -> Refresher:
+    loop = asyncio.get_running_loop()
+    if loop not in _refreshers:
+        _refreshers[loop] = Refresher()
+    return _refreshers[loop]
+
+
 _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = (
     weakref.WeakKeyDictionary()
 )
@@ -74,17 +115,26 @@ def _hidden(user_ids: list[int]) -> set[int]:
 
 
 async def connection_up(user_id: int, connection: str, conversations: set[int]) -> None:
-    if await get_store().up(user_id, connection) and not await _hidden([user_id]):
+    """A socket opened; it stays online while this process refreshes it."""
+    refresher().add(user_id, connection)
+    try:
+        came_online = await get_store().up(user_id, connection)
+    except Exception:
+        logger.warning("presence unavailable", exc_info=True)
+        return
+    if came_online and not await _hidden([user_id]):
         batcher().add(conversations, user_id, online=True)
 
 
 async def connection_down(user_id: int, connection: str, conversations: set[int]) -> None:
-    if await get_store().down(user_id, connection) and not await _hidden([user_id]):
+    refresher().remove(connection)
+    try:
+        went_offline = await get_store().down(user_id, connection)
+    except Exception:
+        logger.warning("presence unavailable", exc_info=True)
+        return
+    if went_offline and not await _hidden([user_id]):
         batcher().add(conversations, user_id, online=False)
-
-
-async def connection_refresh(user_id: int, connection: str) -> None:
-    await get_store().refresh(user_id, connection)
 
 
 async def online_among(user_ids: list[int]) -> set[int]:

@@ -18,6 +18,7 @@ from django.conf import settings
 class PresenceStore(Protocol):
     async def up(self, user_id: int, connection: str) -> bool: ...
     async def refresh(self, user_id: int, connection: str) -> None: ...
+    async def refresh_many(self, connections: list[tuple[int, str]]) -> None: ...
     async def down(self, user_id: int, connection: str) -> bool: ...
     async def online_among(self, user_ids: list[int]) -> set[int]: ...
     async def last_seen(self, user_id: int) -> float | None: ...
@@ -49,6 +50,10 @@ class MemoryStore:
         now = time.time()
         self.connections.setdefault(user_id, {})[connection] = now + settings.PRESENCE_TTL
         self.seen[user_id] = now
+
+    async def refresh_many(self, connections: list[tuple[int, str]]) -> None:
+        for user_id, connection in connections:
+            await self.refresh(user_id, connection)
 
     async def down(self, user_id: int, connection: str) -> bool:
         self.connections.get(user_id, {}).pop(connection, None)
@@ -96,6 +101,21 @@ class RedisStore:
             pipe.pexpire(key, int(settings.PRESENCE_TTL * 2000))
             pipe.zadd(self.online, {str(user_id): now + settings.PRESENCE_TTL}, gt=True)
             pipe.hset(self.seen, str(user_id), str(now))
+            await pipe.execute()
+
+    async def refresh_many(self, connections: list[tuple[int, str]]) -> None:
+        """Refresh every connection of this process in one round trip."""
+        if not connections:
+            return
+        now = time.time()
+        expiry = now + settings.PRESENCE_TTL
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for user_id, connection in connections:
+                key = f"{self.connections}{user_id}"
+                pipe.zadd(key, {connection: expiry})
+                pipe.pexpire(key, int(settings.PRESENCE_TTL * 2000))
+            pipe.zadd(self.online, {str(u): expiry for u, _ in connections}, gt=True)
+            pipe.hset(self.seen, mapping={str(u): str(now) for u, _ in connections})
             await pipe.execute()
 
     async def down(self, user_id: int, connection: str) -> bool:

@@ -98,3 +98,18 @@ async def test_redis_store_expires_connections_too(settings: Any) -> None:
     await asyncio.sleep(0.4)  # the expiry itself is what is tested
     assert await store.online_among([8]) == set()
     await store.redis.aclose()
+
+
+async def test_this_process_keeps_its_connections_alive_past_the_ttl(
+    neighbours: World, settings: Any
+) -> None:
+    from presence import service
+
+    settings.PRESENCE_TTL = 0.4
+    settings.PRESENCE_REFRESH = 0.1
+    user = neighbours.wang_fang.pk
+    await service.connection_up(user, "tab-1", set())
+    await asyncio.sleep(1.0)  # outlive the TTL more than twice: only refreshes keep it
+    assert await service.online_among([user]) == {user}
+    await service.connection_down(user, "tab-1", set())
+    assert await service.online_among([user]) == set()
