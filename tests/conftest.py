@@ -24,6 +24,8 @@ from communities.models import Membership, Place, PlaceKind, RoleKind, User
 from communities.services import place_create, role_grant
 
 PASSWORD = "correct-horse-battery"
+# Everyone in the fixture district (see the ``world`` fixture for who is what).
+PEOPLE = ["wang_fang", "li_wei", "zheng_hua", "zhang_min", "zhao_lei", "zhou_qiang", "wu_hao", "song_yu", "guo_qing", "liu_yang", "wusong_supervisor", "huang_jun", "ma_lin", "chen_jie", "lin_na", "nobody"]
 
 
 @dataclass
@@ -101,27 +103,7 @@ def world(db: None) -> World:
     gongkang = place_create(name="共康居委", kind=PlaceKind.RESIDENTS_COMMITTEE, parent=wusong)
     gongkang_1 = place_create(name="共康一区", kind=PlaceKind.ESTATE, parent=gongkang)
 
-    people = {
-        name: make_user(name)
-        for name in [
-            "wang_fang",
-            "li_wei",
-            "zheng_hua",
-            "zhang_min",
-            "zhao_lei",
-            "zhou_qiang",
-            "wu_hao",
-            "song_yu",
-            "guo_qing",
-            "liu_yang",
-            "wusong_supervisor",
-            "huang_jun",
-            "ma_lin",
-            "chen_jie",
-            "lin_na",
-            "nobody",
-        ]
-    }
+    people = {name: make_user(name) for name in PEOPLE}
     make_member(people["wang_fang"], meiluo_1)
     make_member(people["chen_jie"], gongkang_1)
     grants = [

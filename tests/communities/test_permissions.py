@@ -13,7 +13,7 @@ import pytest
 from communities.management.commands.permissions_table import DOC, render
 from communities.models import Place
 from communities.permissions import HOLDERS, RULES, Action, can, standing
-from tests.conftest import World
+from tests.conftest import PEOPLE, World
 
 # Who may do each action at 美罗家园居委 (its estates count as the community).
 # Everyone not listed is refused.
@@ -44,24 +44,6 @@ EXPECTED_AT_DISTRICT: dict[Action, set[str]] = {
     Action.SUPERVISE: {"huang_jun"},
     Action.VIEW_APPLICATIONS: {"huang_jun"},
 }
-PEOPLE = [
-    "wang_fang",
-    "li_wei",
-    "zheng_hua",
-    "zhang_min",
-    "zhao_lei",
-    "zhou_qiang",
-    "wu_hao",
-    "song_yu",
-    "guo_qing",
-    "liu_yang",
-    "wusong_supervisor",
-    "huang_jun",
-    "ma_lin",
-    "chen_jie",
-    "lin_na",
-    "nobody",
-]
 
 
 def test_every_action_has_an_expectation() -> None:
