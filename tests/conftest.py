@@ -25,7 +25,11 @@ from communities.services import place_create, role_grant
 
 PASSWORD = "correct-horse-battery"
 # Everyone in the fixture district (see the ``world`` fixture for who is what).
-PEOPLE = ["wang_fang", "li_wei", "zheng_hua", "zhang_min", "zhao_lei", "zhou_qiang", "wu_hao", "song_yu", "guo_qing", "liu_yang", "wusong_supervisor", "huang_jun", "ma_lin", "chen_jie", "lin_na", "nobody"]
+PEOPLE = (
+    *("wang_fang", "li_wei", "zheng_hua", "zhang_min", "zhao_lei", "zhou_qiang", "wu_hao"),
+    *("song_yu", "guo_qing", "liu_yang", "wusong_supervisor", "huang_jun", "ma_lin"),
+    *("chen_jie", "lin_na", "nobody"),
+)
 
 
 @dataclass
