@@ -73,12 +73,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        await self.refresh_subscriptions()
+        state = await database_sync_to_async(selectors.connect_state)(user)
+        await self.refresh_subscriptions(state.conversation_ids)
         await self.accept(self.codec.subprotocol)
         self.accepted = True
         self.start_writer()
-        await presence.connection_up(self.user.pk, self.connection_id, self.conversations)
-        self.last_event_id = await database_sync_to_async(selectors.last_event_id)()
+        await presence.connection_up(
+            self.user.pk, self.connection_id, self.conversations, hidden=state.hides_presence
+        )
+        self.last_event_id = state.last_event_id
         if settings.REDIS_URL:
             watchdog().watch(self)
         self.queue_frame(
@@ -104,10 +107,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.joined = set()
 
     # --- Subscriptions ------------------------------------------------------------------
-    async def refresh_subscriptions(self) -> None:
-        """Follow exactly the streams the user is entitled to now."""
+    async def refresh_subscriptions(self, ids: list[int] | None = None) -> None:
+        """Follow exactly the streams the user is entitled to now (``ids`` if known)."""
         async with self.refreshing:  # one refresh at a time, so none works on stale state
-            ids = await database_sync_to_async(selectors.conversation_ids_of)(self.user)
+            if ids is None:
+                ids = await database_sync_to_async(selectors.conversation_ids_of)(self.user)
             wanted = {user_group(self.user.pk), *(conversation_group(pk) for pk in ids)}
             await hub().join(self, wanted - self.joined)
             await hub().leave(self, self.joined - wanted)

@@ -58,6 +58,24 @@ def conversation_ids_of(user: User) -> list[int]:
     return sorted({*estate_conversations.values(), *joined})
 
 
+@dataclass(frozen=True)
+class ConnectState:
+    conversation_ids: list[int]
+    last_event_id: int
+    hides_presence: bool
+
+
+def connect_state(user: User) -> ConnectState:
+    """Everything a new socket needs from the database, in one trip to a worker thread."""
+    from .models import ChatSettings
+
+    return ConnectState(
+        conversation_ids=conversation_ids_of(user),
+        last_event_id=last_event_id(),
+        hides_presence=ChatSettings.objects.filter(user=user, hide_presence=True).exists(),
+    )
+
+
 def access_to(user: User, conversation: Conversation) -> Access:
     if not user.is_authenticated or not user.is_active:
         return NO_ACCESS

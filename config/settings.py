@@ -170,7 +170,10 @@ CHAT_RESUME_LIMIT = int(env("CHAT_RESUME_LIMIT", "2000"))
 CHAT_PROBE_INTERVAL = float(env("CHAT_PROBE_INTERVAL", "2"))
 PRESENCE_TTL = int(env("PRESENCE_TTL", "90"))  # seconds an unrefreshed connection stays online
 PRESENCE_REFRESH = int(env("PRESENCE_REFRESH", "30"))
-PRESENCE_BATCH = float(env("PRESENCE_BATCH", "2"))  # seconds presence changes are gathered
+PRESENCE_BATCH = float(env("PRESENCE_BATCH", "2"))
+PRESENCE_REDIS_CONNECTIONS = int(
+    env("PRESENCE_REDIS_CONNECTIONS", "8")
+)  # per process  # seconds presence changes are gathered
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

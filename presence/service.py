@@ -114,7 +114,9 @@ def _hidden(user_ids: list[int]) -> set[int]:
     )
 
 
-async def connection_up(user_id: int, connection: str, conversations: set[int]) -> None:
+async def connection_up(
+    user_id: int, connection: str, conversations: set[int], *, hidden: bool | None = None
+) -> None:
     """A socket opened; it stays online while this process refreshes it."""
     refresher().add(user_id, connection)
     try:
@@ -122,7 +124,9 @@ async def connection_up(user_id: int, connection: str, conversations: set[int]) 
     except Exception:
         logger.warning("presence unavailable", exc_info=True)
         return
-    if came_online and not await _hidden([user_id]):
+    if hidden is None:
+        hidden = bool(await _hidden([user_id]))
+    if came_online and not hidden:
         batcher().add(conversations, user_id, online=True)
 
 

@@ -75,7 +75,12 @@ class RedisStore:
     def __init__(self, url: str, prefix: str) -> None:
         import redis.asyncio as redis
 
-        self.redis = redis.Redis.from_url(url)
+        # A bounded pool: a storm of reconnecting sockets waits for a connection instead
+        # of opening one each.
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=settings.PRESENCE_REDIS_CONNECTIONS, timeout=10
+        )
+        self.redis = redis.Redis(connection_pool=pool)
         self.online = f"{prefix}:presence:online"
         self.seen = f"{prefix}:presence:seen"
         self.connections = f"{prefix}:presence:c:"
