@@ -31,3 +31,19 @@ def test_send_queries_do_not_grow_with_the_group(
     large = queries_for_one_send(neighbours, estate_chat, "large")
     assert large == small
     assert small <= 12
+
+
+@pytest.mark.django_db
+def test_the_connect_handshake_costs_a_fixed_handful_of_queries(
+    neighbours: World, estate_chat: int
+) -> None:
+    from chat.selectors import connect_state
+
+    with CaptureQueriesContext(connection) as resident:
+        state = connect_state(neighbours.wang_fang)
+    assert state.conversation_ids == [estate_chat]
+    for n in range(20):
+        make_member(make_user(f"more{n}"), neighbours.meiluo_1)
+    with CaptureQueriesContext(connection) as again:
+        connect_state(neighbours.wang_fang)
+    assert len(again) == len(resident) <= 7
