@@ -83,7 +83,15 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Keep connections open between requests (and between the WebSocket consumer's trips to
+# its worker thread): opening a PostgreSQL connection costs more than most queries.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the server and a second process (tests, a shell) share the file.
     DATABASES["default"]["OPTIONS"] = {

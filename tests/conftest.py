@@ -72,6 +72,8 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
 
 def pytest_configure() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Connections opened by async tests' worker threads must not outlive their test.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Parallel workers (and the servers they start) share one Redis: give each its own
     # groups, keys and cache database, or one worker's test would see another's messages.
     settings.REDIS_PREFIX = f"test{WORKER}"
