@@ -168,10 +168,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def write_outbox(self) -> None:
         while not self.outbox.empty():
             data = self.outbox.get_nowait()
-            if isinstance(data, bytes):
-                await self.send(bytes_data=data)
-            else:
-                await self.send(text_data=data)
+            try:
+                if isinstance(data, bytes):
+                    await self.send(bytes_data=data)
+                else:
+                    await self.send(text_data=data)
+            except RuntimeError:  # the socket closed under us: nothing more to write
+                self.shed = True
+                return
 
     async def catch_up(self) -> None:
         """Replay from the database what the channel layer may have lost."""
