@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 
 .PHONY: run test setup venv frontend chromium compose lint typecheck test-frontend test-python \
-        migrate seed clean
+        migrate seed clean bench
 
 run: setup migrate seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -73,6 +73,12 @@ test-frontend: frontend
 test-python: venv frontend
 	@mkdir -p var
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# Benchmarks (bench/, docs/benchmarks.md): a short run of every scenario against the local
+# PostgreSQL and Redis (database shequtong_bench, Redis prefix "bench"); results in bench/results/.
+bench: setup
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/run.py --short
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var
