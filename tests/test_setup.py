@@ -112,7 +112,8 @@ def test_daphne_serves_the_app_api_and_static_files(transactional_db: None, tmp_
 
 
 def compose_command() -> list[str]:
-    for command in (["docker", "compose"], ["docker-compose"]):
+    """Docker Compose v2: the docker CLI plugin, or the binary `make compose` put in .venv."""
+    for command in (["docker", "compose"], [str(BASE_DIR / ".venv" / "bin" / "docker-compose")]):
         try:
             subprocess.run([*command, "version"], capture_output=True, check=True)
         except (OSError, subprocess.CalledProcessError):
