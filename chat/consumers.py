@@ -278,7 +278,10 @@ async def send(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
         reply_to=field(frame, "reply_to", int, required=False),
         mentions=field(frame, "mentions", list, required=False),
     )
-    shape = await call(lambda: message_out(message, likes=message.likes.count()))()
+    likes = 0 if created else None  # a retry: the first send's message as it stands now
+    shape = await call(
+        lambda: message_out(message, likes=likes if likes is not None else message.likes.count())
+    )()
     return {"type": "ack", "message": shape, "duplicate": not created}
 
 

@@ -17,7 +17,6 @@ from django.conf import settings
 
 class PresenceStore(Protocol):
     async def up(self, user_id: int, connection: str) -> bool: ...
-    async def refresh(self, user_id: int, connection: str) -> None: ...
     async def refresh_many(self, connections: list[tuple[int, str]]) -> None: ...
     async def down(self, user_id: int, connection: str) -> bool: ...
     async def online_among(self, user_ids: list[int]) -> set[int]: ...
@@ -97,16 +96,6 @@ class RedisStore:
             pipe.hset(self.seen, str(user_id), str(now))
             results = await pipe.execute()
         return int(results[1]) == 0
-
-    async def refresh(self, user_id: int, connection: str) -> None:
-        now = time.time()
-        key = f"{self.connections}{user_id}"
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {connection: now + settings.PRESENCE_TTL})
-            pipe.pexpire(key, int(settings.PRESENCE_TTL * 2000))
-            pipe.zadd(self.online, {str(user_id): now + settings.PRESENCE_TTL}, gt=True)
-            pipe.hset(self.seen, str(user_id), str(now))
-            await pipe.execute()
 
     async def refresh_many(self, connections: list[tuple[int, str]]) -> None:
         """Refresh every connection of this process in one round trip."""

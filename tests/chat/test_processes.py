@@ -14,10 +14,8 @@ from typing import Any
 import pytest
 import websockets
 from django.conf import settings
-from django.test import Client
 
 from chat.services import estate_conversations_ensure
-from communities.models import User
 from tests.conftest import World
 from tests.servers import Server, daphne
 
@@ -43,12 +41,6 @@ def servers(transactional_db: None, tmp_path: Path) -> Iterator[list[Server]]:
         pytest.skip("multi-process tests need Redis on 127.0.0.1:6379 (CI always runs them)")
     with ExitStack() as stack:
         yield [stack.enter_context(daphne(tmp_path, REDIS_URL=REDIS_URL)) for _ in range(2)]
-
-
-def cookie(user: User) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
 
 
 class Peer:
