@@ -74,7 +74,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.user = user
         state = await database_sync_to_async(selectors.connect_state)(user)
-        await self.refresh_subscriptions(state.conversation_ids)
+        await self.refresh_subscriptions(state.subscriptions)
         await self.accept(self.codec.subprotocol)
         self.accepted = True
         self.start_writer()
@@ -107,12 +107,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.joined = set()
 
     # --- Subscriptions ------------------------------------------------------------------
-    async def refresh_subscriptions(self, ids: list[int] | None = None) -> None:
-        """Follow exactly the streams the user is entitled to now (``ids`` if known)."""
+    async def refresh_subscriptions(self, subs: selectors.Subscriptions | None = None) -> None:
+        """Follow exactly the streams the user is entitled to now (``subs`` if known)."""
         async with self.refreshing:  # one refresh at a time, so none works on stale state
-            if ids is None:
-                ids = await database_sync_to_async(selectors.conversation_ids_of)(self.user)
-            wanted = {user_group(self.user.pk), *(conversation_group(pk) for pk in ids)}
+            if subs is None:
+                subs = await database_sync_to_async(selectors.subscriptions_of)(self.user)
+            ids = subs.conversation_ids
+            wanted = {
+                user_group(self.user.pk),
+                *(conversation_group(pk) for pk in ids),
+                *subs.feeds,
+            }
             await hub().join(self, wanted - self.joined)
             await hub().leave(self, self.joined - wanted)
             self.joined = wanted

@@ -44,6 +44,13 @@ def publish(stream: str, event: dict[str, Any]) -> Frame:
     return frame
 
 
+def publish_to(streams: list[str], event: dict[str, Any]) -> list[Frame]:
+    """``publish`` one event on several streams (one record each: each stream resumes on
+    its own). Clients that follow two of them see it twice, with two ids; frames are
+    idempotent (they carry the object's id and state), so that is harmless."""
+    return [publish(stream, event) for stream in dict.fromkeys(streams)]
+
+
 def event_frame(event: Any) -> Frame:  # a chat.models.Event
     """The wire frame of a persisted event (the same live and on resume)."""
     return {"type": event.type, "id": event.pk, "stream": event.stream, **event.payload}

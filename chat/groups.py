@@ -25,4 +25,20 @@ def community_staff_feed(community_id: int) -> str:
 
 
 def district_feed(district_id: int) -> str:
+    """Everything everyone in a district may see (i-District news)."""
     return f"district.{int(district_id)}"
+
+
+def estate_feed(estate_id: int) -> str:
+    """What only the residents of one estate see (property window news)."""
+    return f"estate.{int(estate_id)}"
+
+
+def away_feed(community_id: int) -> str:
+    """What villagers living elsewhere still follow: notices and the hometown board."""
+    return f"away.{int(community_id)}"
+
+
+def observe_feed(place_id: int) -> str:
+    """What supervisors of a street or district follow from every community below it."""
+    return f"observe.{int(place_id)}"

@@ -59,8 +59,22 @@ def conversation_ids_of(user: User) -> list[int]:
 
 
 @dataclass(frozen=True)
-class ConnectState:
+class Subscriptions:
+    """What one socket follows: its conversations, and the feeds of its places and roles."""
+
     conversation_ids: list[int]
+    feeds: frozenset[str]
+
+
+def subscriptions_of(user: User) -> Subscriptions:
+    from communities.selectors import feed_streams
+
+    return Subscriptions(conversation_ids_of(user), frozenset(feed_streams(user)))
+
+
+@dataclass(frozen=True)
+class ConnectState:
+    subscriptions: Subscriptions
     last_event_id: int
     hides_presence: bool
 
@@ -70,7 +84,7 @@ def connect_state(user: User) -> ConnectState:
     from .models import ChatSettings
 
     return ConnectState(
-        conversation_ids=conversation_ids_of(user),
+        subscriptions=subscriptions_of(user),
         last_event_id=last_event_id(),
         hides_presence=ChatSettings.objects.filter(user=user, hide_presence=True).exists(),
     )

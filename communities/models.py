@@ -142,6 +142,39 @@ class Membership(models.Model):
         return f"{self.user} @ {self.estate}"
 
 
+class AwayMembership(models.Model):
+    """A villager who lives elsewhere (乡愁乡音): follows the village's notices and hometown
+    board, but is not a resident of any of its estates and not in an estate group."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        REVOKED = "revoked", _("revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="away_memberships"
+    )
+    village = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="away_members")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    application = models.OneToOneField(
+        "JoinApplication", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("member living away")
+        verbose_name_plural = _("members living away")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "village"],
+                condition=Q(status="active"),
+                name="away_membership_one_active_per_village",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (away) @ {self.village}"
+
+
 class RoleKind(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("committee member")
     SOCIAL_WORKER = "social_worker", _("social worker")
@@ -215,6 +248,9 @@ class JoinApplication(models.Model):
     unit = models.CharField(_("unit"), max_length=16, blank=True)
     room = models.CharField(_("room"), max_length=16)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # A villager living elsewhere: approval makes an AwayMembership of the estate's village,
+    # not a residence (building, unit and room may then be blank).
+    living_away = models.BooleanField(_("living away"), default=False)
     # Never the full ID-card number: its last four characters for the reviewer to
     # compare with the card shown, and a keyed digest to spot one card used twice.
     id_card_last4 = models.CharField(max_length=4, blank=True)

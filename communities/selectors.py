@@ -10,6 +10,7 @@ from .errors import Forbidden, NotFound
 from .models import (
     COMMUNITY_KINDS,
     AccessLog,
+    AwayMembership,
     JoinApplication,
     Membership,
     Place,
@@ -17,7 +18,7 @@ from .models import (
     Role,
     User,
 )
-from .permissions import Action, can, places_where
+from .permissions import RULES, Action, can, places_where
 
 
 def place_get(place_id: int) -> Place:
@@ -152,3 +153,49 @@ def application_for(user: User, application_id: int, action: Action) -> JoinAppl
     if not can(user, action, application.estate):
         raise NotFound()
     return application
+
+
+def _ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def feed_streams(user: User) -> set[str]:
+    """The live feeds ``user`` follows besides their chats, from memberships and roles.
+
+    Residents: their district, community and estate. Villagers living away: the village's
+    away feed (notices, hometown). Role holders: the community they serve (committee staff
+    also its staff feed, a property manager their estate), and supervisors the observe feed
+    of the street or district they watch. Three queries, whatever the user holds.
+    """
+    from chat.groups import (
+        away_feed,
+        community_feed,
+        community_staff_feed,
+        district_feed,
+        estate_feed,
+        observe_feed,
+    )
+
+    streams: set[str] = set()
+    lived = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    for path in lived.values_list("estate__path", flat=True):
+        ids = _ids(path)
+        streams |= {district_feed(ids[0]), community_feed(ids[-2]), estate_feed(ids[-1])}
+    away = AwayMembership.objects.filter(user=user, status=AwayMembership.Status.ACTIVE)
+    for path in away.values_list("village__path", flat=True):
+        streams.add(away_feed(_ids(path)[-1]))
+    staff, supervisors = RULES[Action.MODERATE_COMMUNITY], RULES[Action.SUPERVISE]
+    for kind, place_kind, path in Role.objects.filter(user=user).values_list(
+        "kind", "place__kind", "place__path"
+    ):
+        ids = _ids(path)
+        streams.add(district_feed(ids[0]))
+        if kind in supervisors:
+            streams.add(observe_feed(ids[-1]))
+        if place_kind in COMMUNITY_KINDS:
+            streams.add(community_feed(ids[-1]))
+            if kind in staff:
+                streams.add(community_staff_feed(ids[-1]))
+        elif place_kind == PlaceKind.ESTATE:
+            streams |= {community_feed(ids[-2]), estate_feed(ids[-1])}
+    return streams
