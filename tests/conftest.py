@@ -68,6 +68,10 @@ def make_member(user: User, estate: Place) -> Membership:
 
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+# Runs side by side (pytest-django's TOX_PARALLEL_ENV, e.g. "p3") also get databases,
+# Redis prefixes and cache databases of their own.
+PARALLEL_RUN = os.environ.get("TOX_PARALLEL_ENV", "")
+RUN_SLOT = int(WORKER) + sum(map(ord, PARALLEL_RUN))
 
 
 def pytest_configure() -> None:
@@ -76,7 +80,7 @@ def pytest_configure() -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Parallel workers (and the servers they start) share one Redis: give each its own
     # groups, keys and cache database, or one worker's test would see another's messages.
-    settings.REDIS_PREFIX = f"test{WORKER}"
+    settings.REDIS_PREFIX = f"test{PARALLEL_RUN}{WORKER}"
     if settings.REDIS_URL:
         layer_config = cast(dict[str, Any], settings.CHANNEL_LAYERS["default"]["CONFIG"])
         layer_config["prefix"] = settings.REDIS_PREFIX
@@ -85,7 +89,7 @@ def pytest_configure() -> None:
 
 def _worker_cache(redis_url: str) -> dict[str, Any]:
     """Clearing the cache is a FLUSHDB: each worker gets a Redis database of its own."""
-    location = redis_url.rsplit("/", 1)[0] + f"/{1 + int(WORKER) % 15}"
+    location = redis_url.rsplit("/", 1)[0] + f"/{1 + RUN_SLOT % 15}"
     return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
 
 
