@@ -45,9 +45,10 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 interface RequestOptions {
+  /** JSON, or a FormData sent as multipart (file uploads). */
   body?: unknown
   /** A 401 is an expected answer here (e.g. "who am I?"), not a lost session. */
   expectUnauthorized?: boolean
@@ -119,13 +120,14 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, detail, code, normalizeErrors(body.errors))
 }
 
-async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': serverLanguage(),
   }
   if (method !== 'GET') headers['X-CSRFToken'] = await csrfHeader()
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+  const multipart = options.body instanceof FormData
+  if (options.body !== undefined && !multipart) headers['Content-Type'] = 'application/json'
 
   let response: Response
   try {
@@ -133,7 +135,7 @@ async function request<T>(method: Method, path: string, options: RequestOptions 
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : multipart ? (options.body as FormData) : JSON.stringify(options.body),
     })
   } catch {
     throw new ApiError(0, t('app.networkError'), 'network_error')
@@ -148,7 +150,7 @@ async function request<T>(method: Method, path: string, options: RequestOptions 
   return (await response.json()) as T
 }
 
-function query(params: Record<string, string | number | undefined>): string {
+export function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams()
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== '') search.set(key, String(value))

@@ -5,6 +5,7 @@
  * Client → server frames have an `op`. Unknown keys are allowed both ways, so every shape
  * here lists only what the app reads.
  */
+import type { BoardFrame } from '../boards/types'
 
 export const JSON_SUBPROTOCOL = 'shequtong.v1.json'
 export const MSGPACK_SUBPROTOCOL = 'shequtong.v1.msgpack'
@@ -220,6 +221,7 @@ export type ServerFrame =
   | ApplicationDecidedEvent
   | LetterNewEvent
   | LetterReadEvent
+  | BoardFrame
 
 export type ServerFrameType = ServerFrame['type']
 export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>
