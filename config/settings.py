@@ -203,6 +203,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Django serves MEDIA_ROOT itself (the embedded set-up); behind nginx, nginx does.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Uploads to the boards: pictures (checked, re-encoded) and PDF attachments.
+BOARD_IMAGE_MAX_BYTES = int(env("BOARD_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
+BOARD_IMAGE_MAX_PIXELS = int(env("BOARD_IMAGE_MAX_PIXELS", str(40_000_000)))
+BOARD_ATTACHMENT_MAX_BYTES = int(env("BOARD_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # --- Security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
