@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "communities",
+    "communities.boards",
     "chat",
     "presence",
     "frontend",
