@@ -148,3 +148,30 @@ def test_docker_compose_file_validates_and_has_the_production_topology() -> None
     assert "server web2:8000" in nginx_conf
     assert "alias /srv/static/" in nginx_conf
     assert "proxy_set_header Upgrade" in nginx_conf
+
+
+def test_uploads_live_in_one_media_volume_that_nginx_serves() -> None:
+    import re
+
+    import yaml
+
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert "media" in compose["volumes"]
+    for name in ("web1", "web2", "migrate"):
+        service = services[name]
+        assert "media:/srv/media" in service["volumes"], name
+        assert service["environment"]["MEDIA_ROOT"] == "/srv/media", name
+        assert service["environment"]["SERVE_MEDIA"] == "false", name
+    assert "media:/srv/media:ro" in services["nginx"]["volumes"]
+    nginx_conf = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+    media = nginx_conf[nginx_conf.index("location /media/") :]
+    media = media[: media.index("\n    }\n")]
+    assert "root /srv;" in media
+    assert media.count("add_header X-Content-Type-Options nosniff always;") == 2
+    pdf = media[media.index("location ~* \\.pdf$") :]
+    assert "add_header Content-Disposition attachment always;" in pdf[: pdf.index("\n        }")]
+    assert media.rstrip().endswith("return 404;")  # nothing but the stored kinds
+    body_limit = re.search(r"client_max_body_size (\d+)m;", nginx_conf)
+    assert body_limit is not None
+    assert int(body_limit.group(1)) * 1024 * 1024 > settings.BOARD_ATTACHMENT_MAX_BYTES
