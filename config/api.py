@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from chat.api import router as chat_router
 from communities.api import router as communities_router
+from communities.boards.api import router as boards_router
 from communities.errors import ServiceError, Throttled
 
 api = NinjaAPI(
@@ -25,6 +26,7 @@ api = NinjaAPI(
 )
 api.add_router("", communities_router)
 api.add_router("", chat_router)
+api.add_router("", boards_router)
 
 
 def error_body(detail: str, code: str, errors: dict[str, str] | None = None) -> dict[str, object]:

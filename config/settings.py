@@ -210,6 +210,10 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 BOARD_IMAGE_MAX_BYTES = int(env("BOARD_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
 BOARD_IMAGE_MAX_PIXELS = int(env("BOARD_IMAGE_MAX_PIXELS", str(40_000_000)))
 BOARD_ATTACHMENT_MAX_BYTES = int(env("BOARD_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Posting rates per user on the boards ("count/seconds").
+BOARD_POST_RATE = env("BOARD_POST_RATE", "10/600")
+BOARD_COMMENT_RATE = env("BOARD_COMMENT_RATE", "20/60")
+BOARD_UPLOAD_RATE = env("BOARD_UPLOAD_RATE", "60/600")
 
 # --- Security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,243 @@
+"""Reads for the boards: which boards a person has, pages of posts, unread counts, queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from communities.errors import Forbidden, NotFound
+from communities.models import Place, PlaceKind, User
+
+from .models import Board, BoardKind, BoardReadMark, Comment, Post, PostLike, UrgentAck
+from .rules import BoardAccess, Reach, board_kinds, sees_post
+
+PAGE = 20
+PAGE_MAX = 50
+# The order of a community's tabs.
+KIND_ORDER = [
+    BoardKind.DISTRICT,
+    BoardKind.NOTICES,
+    BoardKind.PARTY,
+    BoardKind.GUIDE,
+    BoardKind.MUTUAL_AID,
+    BoardKind.IDLE,
+    BoardKind.PROPERTY,
+    BoardKind.HOMETOWN,
+]
+
+
+def boards_ensure(places: list[Place]) -> list[Board]:
+    """Every board of ``places``, created the first time it is needed (place selected)."""
+    wanted = {(place.pk, kind) for place in places for kind in board_kinds(place)}
+    if not wanted:
+        return []
+    place_ids = {place.pk for place in places}
+    found = list(Board.objects.filter(place_id__in=place_ids).select_related("place"))
+    missing = wanted - {(board.place_id, board.kind) for board in found}
+    if missing:
+        Board.objects.bulk_create(
+            [Board(place_id=pk, kind=kind) for pk, kind in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        found = list(Board.objects.filter(place_id__in=place_ids).select_related("place"))
+    return sorted(
+        (board for board in found if (board.place_id, board.kind) in wanted),
+        key=lambda board: (KIND_ORDER.index(BoardKind(board.kind)), board.place.path),
+    )
+
+
+def boards_of(user: User, *, place_id: int | None = None) -> list[tuple[Board, BoardAccess]]:
+    """The boards ``user`` reads: those of their own places, or (``place_id``) those of one
+    community or estate they may read (supervisors look at the places below them)."""
+    reach = Reach.of(user)
+    if place_id is not None:
+        place = Place.objects.filter(
+            pk=place_id,
+            kind__in=[PlaceKind.RESIDENTS_COMMITTEE, PlaceKind.VILLAGE, PlaceKind.ESTATE],
+        ).first()
+        if place is None:
+            raise NotFound()
+        places = [place]
+        if place.is_community:
+            places += list(Place.objects.filter(parent=place, kind=PlaceKind.ESTATE))
+    else:
+        communities = reach.communities()
+        estates = Q(pk__in=reach.estates()) | Q(
+            parent_id__in=reach.staff_communities(), kind=PlaceKind.ESTATE
+        )
+        places = list(
+            Place.objects.filter(Q(pk__in=reach.districts() | communities) | estates).exclude(
+                kind__in=[PlaceKind.STREET, PlaceKind.TOWN, PlaceKind.PARK]
+            )
+        )
+    readable = [(board, reach.access(board)) for board in boards_ensure(places)]
+    readable = [(board, access) for board, access in readable if access.read]
+    if place_id is not None and not readable:
+        raise NotFound()
+    return readable
+
+
+def board_for(user: User, board_id: int) -> tuple[Board, BoardAccess, Reach]:
+    """A board ``user`` may read; NotFound whether missing or forbidden."""
+    board = Board.objects.select_related("place").filter(pk=board_id).first()
+    if board is None:
+        raise NotFound()
+    reach = Reach.of(user)
+    access = reach.access(board)
+    if not access.read:
+        raise NotFound()
+    return board, access, reach
+
+
+def _posts() -> QuerySet[Post]:
+    return Post.objects.select_related("author", "board").prefetch_related("images")
+
+
+def post_for(user: User, post_id: int) -> tuple[Post, BoardAccess]:
+    """A post ``user`` may see, with their access to its board; NotFound otherwise."""
+    post = (
+        _posts()
+        .select_related("board__place")
+        .prefetch_related("attachments")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise NotFound()
+    access = Reach.of(user).access(post.board)
+    if not sees_post(access, post, user.pk):
+        raise NotFound()
+    return post, access
+
+
+def _unexpired(now: datetime) -> Q:
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+
+
+def _listed(user: User, access: BoardAccess) -> Q:
+    shown = Q(status=Post.Status.PUBLISHED) | Q(
+        author=user, status__in=[Post.Status.PENDING, Post.Status.REJECTED]
+    )
+    if access.manage:
+        shown |= Q(status=Post.Status.HIDDEN)
+    return shown & _unexpired(timezone.now())
+
+
+@dataclass(frozen=True)
+class Page:
+    pinned: list[Post]
+    posts: list[Post]
+    next_before: int | None
+
+
+def post_page(
+    user: User,
+    board: Board,
+    access: BoardAccess,
+    *,
+    before: int | None = None,
+    text: str = "",
+    limit: int = PAGE,
+) -> Page:
+    """Newest first; pinned posts apart on the first page (not when searching)."""
+    limit = max(1, min(limit, PAGE_MAX))
+    queryset = _posts().filter(_listed(user, access), board=board)
+    text = text.strip()[:100]
+    pinned: list[Post] = []
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(body_text__icontains=text))
+    else:
+        if before is None:
+            pinned = list(queryset.filter(pinned=True).order_by("-id")[:PAGE_MAX])
+        queryset = queryset.filter(pinned=False)
+    if before is not None:
+        queryset = queryset.filter(pk__lt=before)
+    posts = list(queryset.order_by("-id")[: limit + 1])
+    more = len(posts) > limit
+    posts = posts[:limit]
+    return Page(pinned=pinned, posts=posts, next_before=posts[-1].pk if more else None)
+
+
+def liked_by(user: User, post: Post) -> bool:
+    return PostLike.objects.filter(post=post, user=user).exists()
+
+
+def unread_counts(user: User, boards: list[Board]) -> dict[int, int]:
+    """Unread published posts by others per board, after the user's read mark: two
+    queries, however many boards."""
+    if not boards:
+        return {}
+    ids = [board.pk for board in boards]
+    marks = dict(
+        BoardReadMark.objects.filter(user=user, board_id__in=ids).values_list(
+            "board_id", "last_post_id"
+        )
+    )
+    after = Q()
+    for pk in ids:
+        after |= Q(board_id=pk, pk__gt=marks.get(pk, 0))
+    rows = (
+        Post.objects.filter(after, _unexpired(timezone.now()), status=Post.Status.PUBLISHED)
+        .exclude(author=user)
+        .values("board_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({row["board_id"]: row["n"] for row in rows})
+    return counts
+
+
+def comments_of(post: Post, *, moderator: bool) -> list[tuple[Comment, list[Comment]]]:
+    """Top comments oldest first, each with its replies; deleted comments without replies
+    are left out."""
+    everything = list(Comment.objects.filter(post=post).select_related("author").order_by("id"))
+    replies: dict[int, list[Comment]] = {}
+    for comment in everything:
+        if comment.parent_id is not None and comment.status != Comment.Status.DELETED:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [
+        (comment, replies.get(comment.pk, []))
+        for comment in everything
+        if comment.parent_id is None
+        and (comment.status != Comment.Status.DELETED or replies.get(comment.pk) or moderator)
+    ]
+
+
+def urgent_for(user: User) -> list[Post]:
+    """Urgent, unexpired notices of the user's own communities not yet acknowledged."""
+    boards = [board for board, _ in boards_of(user) if board.kind == BoardKind.NOTICES]
+    acknowledged = UrgentAck.objects.filter(post=OuterRef("pk"), user=user)
+    return list(
+        _posts()
+        .filter(
+            _unexpired(timezone.now()),
+            board__in=boards,
+            urgent=True,
+            status=Post.Status.PUBLISHED,
+        )
+        .filter(~Exists(acknowledged))
+        .order_by("-id")[:20]
+    )
+
+
+def review_queue(user: User, *, community_id: int | None = None) -> list[Post]:
+    """Pending posts on the boards of the communities (and their estates) whose committee
+    ``user`` sits on."""
+    reach = Reach.of(user)
+    communities = reach.staff_communities()
+    if community_id is not None:
+        communities &= {community_id}
+    if not communities:
+        raise Forbidden()
+    return list(
+        _posts()
+        .filter(
+            Q(board__place_id__in=communities) | Q(board__place__parent_id__in=communities),
+            status=Post.Status.PENDING,
+        )
+        .order_by("id")[:200]
+    )
