@@ -45,6 +45,32 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    // Board pages share the "/boards" record, so the Community tab stays lit on each of them.
+    path: '/boards',
+    meta: { requiresAuth: true },
+    children: [
+      { path: '', name: 'boards', component: () => import('./views/boards/BoardsView.vue'), meta: { titleKey: 'boards.title' } },
+      {
+        path: 'review',
+        name: 'board-review',
+        component: () => import('./views/boards/BoardReviewView.vue'),
+        meta: { titleKey: 'boards.review.title', back: '/boards' },
+      },
+      {
+        path: 'posts/:id(\\d+)',
+        name: 'board-post',
+        component: () => import('./views/boards/PostView.vue'),
+        meta: { titleKey: 'boards.post.title', hideTabbar: true, back: '/boards' },
+      },
+      {
+        path: ':boardId(\\d+)/new',
+        name: 'board-compose',
+        component: () => import('./views/boards/ComposeView.vue'),
+        meta: { titleKey: 'boards.compose.title', hideTabbar: true, back: '/boards' },
+      },
+    ],
+  },
+  {
     path: '/letters',
     meta: { requiresAuth: true },
     children: [
