@@ -56,7 +56,13 @@ def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRes
 def schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     errors: dict[str, str] = {}
     for item in exc.errors:
-        location = [str(part) for part in item.get("loc", ()) if part not in ("body", "payload")]
+        location = [str(part) for part in item.get("loc", ())]
+        # ("body", "payload", field …): drop where it came from, keep the field (even one
+        # named "body").
+        if location[:1] and location[0] in ("body", "query", "path", "form", "file"):
+            location = location[1:]
+        if location[:1] == ["payload"]:
+            location = location[1:]
         field = location[-1] if location else "__all__"
         errors.setdefault(field, str(item.get("msg", "")))
     body = error_body(_("Please correct the marked fields."), "invalid", errors)
