@@ -16,7 +16,7 @@ from ninja.utils import check_csrf
 
 from . import qr, selectors, services
 from .errors import Forbidden, NotAuthenticated
-from .models import JoinApplication, Membership, Place, Role, User
+from .models import AwayMembership, JoinApplication, Membership, Place, PlaceKind, Role, User
 from .permissions import Action
 from .phone import mask_phone, normalize_phone, phone_code_send
 from .tokens import token_issue, token_user
@@ -79,6 +79,12 @@ class MembershipOut(Schema):
     joined_at: datetime
 
 
+class AwayMembershipOut(Schema):
+    id: int
+    village: PlaceOut
+    joined_at: datetime
+
+
 class RoleOut(Schema):
     id: int
     kind: str
@@ -93,6 +99,7 @@ class MeOut(Schema):
     display_name: str
     phone_masked: str
     memberships: list[MembershipOut]
+    away_memberships: list[AwayMembershipOut]
     roles: list[RoleOut]
     can_review: list[PlaceOut]
 
@@ -109,6 +116,7 @@ class ApplicationOut(Schema):
     unit: str
     room: str
     note: str
+    living_away: bool
     created_at: datetime
     decided_at: datetime | None
     decided_by_name: str
@@ -126,6 +134,8 @@ class JoinTargetOut(Schema):
     community: PlaceOut
     street: PlaceOut | None
     district: PlaceOut | None
+    # The estate belongs to a village: its villagers living elsewhere may apply too.
+    living_away_allowed: bool
 
 
 class EstateOut(PlaceOut):
@@ -163,15 +173,18 @@ class SmsCodeOut(Schema):
 
 
 class ApplicationIn(Schema):
-    real_name: str
+    # Required fields are checked by the service, which knows when they are (building and
+    # room are not for a villager living elsewhere), and names every missing one.
+    real_name: str = ""
     phone: str
     sms_code: str = ""
-    building: str
+    building: str = ""
     unit: str = ""
-    room: str
+    room: str = ""
     password: str | None = None
     note: str = ""
     id_card: str = ""
+    living_away: bool = False
 
 
 class RejectIn(Schema):
@@ -208,6 +221,10 @@ def membership_out(membership: Membership) -> dict[str, object]:
     }
 
 
+def away_membership_out(away: AwayMembership) -> dict[str, object]:
+    return {"id": away.pk, "village": place_out(away.village), "joined_at": away.joined_at}
+
+
 def role_out(role: Role) -> dict[str, object]:
     return {
         "id": role.pk,
@@ -231,6 +248,7 @@ def application_out(application: JoinApplication, *, full: bool = False) -> dict
         "unit": application.unit,
         "room": application.room,
         "note": application.note,
+        "living_away": application.living_away,
         "created_at": application.created_at,
         "decided_at": application.decided_at,
         "decided_by_name": application.decided_by.name if application.decided_by else "",
@@ -252,6 +270,7 @@ def me_out(user: User) -> dict[str, object]:
         "display_name": user.name,
         "phone_masked": mask_phone(user.phone),
         "memberships": [membership_out(m) for m in selectors.user_memberships(user)],
+        "away_memberships": [away_membership_out(a) for a in selectors.user_away_memberships(user)],
         "roles": [role_out(r) for r in selectors.user_roles(user)],
         "can_review": [place_out(p) for p in selectors.reviewable_communities(user)],
     }
@@ -330,7 +349,11 @@ def join_target(request: HttpRequest, code: str) -> dict[str, object]:
     """What a join link leads to; 404 once the code has been rotated."""
     estate = selectors.estate_by_join_code(code)
     lineage = selectors.place_lineage(estate)
-    return {key: place_out(value) for key, value in lineage.items()}
+    community = lineage["community"]
+    return {
+        **{key: place_out(value) for key, value in lineage.items()},
+        "living_away_allowed": community is not None and community.kind == PlaceKind.VILLAGE,
+    }
 
 
 @router.post(
@@ -359,6 +382,7 @@ def join_apply(request: HttpRequest, code: str, payload: ApplicationIn) -> Statu
         password=payload.password,
         note=payload.note,
         id_card=payload.id_card,
+        living_away=payload.living_away,
         client_ip=client_ip(request),
     )
     if user is None:

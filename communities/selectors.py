@@ -92,6 +92,14 @@ def user_memberships(user: User) -> QuerySet[Membership]:
     )
 
 
+def user_away_memberships(user: User) -> QuerySet[AwayMembership]:
+    return (
+        AwayMembership.objects.filter(user=user, status=AwayMembership.Status.ACTIVE)
+        .select_related("village")
+        .order_by("joined_at")
+    )
+
+
 def user_roles(user: User) -> QuerySet[Role]:
     return Role.objects.filter(user=user).select_related("place").order_by("place__path", "kind")
 

@@ -21,6 +21,7 @@ from .idcard import check_id_card, id_card_digest
 from .models import (
     PARENT_KINDS,
     ROLE_SCOPES,
+    AwayMembership,
     JoinApplication,
     Membership,
     Place,
@@ -134,6 +135,13 @@ def _required(value: str, field: str, errors: dict[str, str], *, max_length: int
     return value
 
 
+def _optional(value: str, field: str, errors: dict[str, str], *, max_length: int) -> str:
+    value = (value or "").strip()
+    if len(value) > max_length:
+        errors[field] = _("At most %(n)d characters.") % {"n": max_length}
+    return value
+
+
 def application_submit(
     *,
     applicant: User | None,
@@ -147,14 +155,26 @@ def application_submit(
     password: str | None,
     note: str = "",
     id_card: str = "",
+    living_away: bool = False,
     client_ip: str,
 ) -> JoinApplication:
-    """Apply to join an estate; an anonymous applicant gets an account on the way."""
+    """Apply to join an estate; an anonymous applicant gets an account on the way.
+
+    ``living_away``: a villager who lives elsewhere (乡愁乡音) applies to follow the village
+    of this estate; only for estates of a village, and without building, unit or room.
+    """
     estate = estate_by_join_code(join_code)
     errors: dict[str, str] = {}
     real_name = _required(real_name, "real_name", errors, max_length=32)
-    building = _required(building, "building", errors, max_length=16)
-    room = _required(room, "room", errors, max_length=16)
+    if living_away:
+        if estate.parent is None or estate.parent.kind != PlaceKind.VILLAGE:
+            message = _("Only villages accept members living elsewhere.")
+            raise Invalid(message, code="not_a_village", errors={"living_away": message})
+        building = _optional(building, "building", errors, max_length=16)
+        room = _optional(room, "room", errors, max_length=16)
+    else:
+        building = _required(building, "building", errors, max_length=16)
+        room = _required(room, "room", errors, max_length=16)
     unit = (unit or "").strip()[:16]
     note = (note or "").strip()
     if len(note) > 200:
@@ -226,6 +246,7 @@ def application_submit(
                 unit=unit,
                 room=room,
                 note=note,
+                living_away=living_away,
                 id_card_last4=id_last4,
                 id_card_digest=id_digest,
             )
@@ -265,7 +286,19 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
         application.decided_at = timezone.now()
         application.decided_by = actor
         application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-        if status == JoinApplication.Status.APPROVED:
+        if status == JoinApplication.Status.APPROVED and application.living_away:
+            # A villager living elsewhere follows the village; they are no estate's resident.
+            village_id = application.estate.parent_id
+            assert village_id is not None  # an estate always has its community
+            AwayMembership.objects.filter(
+                user_id=application.applicant_id,
+                village_id=village_id,
+                status=AwayMembership.Status.ACTIVE,
+            ).update(status=AwayMembership.Status.REVOKED)
+            AwayMembership.objects.create(
+                user_id=application.applicant_id, village_id=village_id, application=application
+            )
+        elif status == JoinApplication.Status.APPROVED:
             Membership.objects.filter(
                 user_id=application.applicant_id,
                 estate=application.estate,
@@ -286,7 +319,8 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
 
 
 def application_approve(*, actor: User, application_id: int) -> JoinApplication:
-    """Approve: the applicant becomes a member of the estate and its community."""
+    """Approve: the applicant becomes a member of the estate and its community (or, living
+    away, an away member of the village: its notices and hometown board, no estate group)."""
     return _decide(
         actor=actor, application_id=application_id, status=JoinApplication.Status.APPROVED
     )
