@@ -39,6 +39,7 @@ const en: Messages = {
     myRoles: 'My roles',
     noMembership:
       'You have not joined an estate yet. Scan the QR code posted in your estate and fill in your real-name details; you join once your committee approves.',
+    awayVillage: '{village} · living elsewhere (hometown member)',
     partyBadge: 'Party member',
     partyBadgeLabel: 'Party member showing identity',
     joinedAt: 'Joined {date}',
@@ -54,6 +55,7 @@ const en: Messages = {
     line: '{community} · {street}',
     address: 'Building {building}, unit {unit}, room {room}',
     addressNoUnit: 'Building {building}, room {room}',
+    livingAway: 'Lives elsewhere (hometown member)',
   },
   join: {
     title: 'Join your estate',
@@ -82,6 +84,8 @@ const en: Messages = {
     successTitle: 'Submitted, waiting for your committee to review',
     successBody: 'You will see the result under “My applications”.',
     viewApplications: 'View my applications',
+    livingAway: 'I live elsewhere (hometown member)',
+    livingAwayHint: 'For villagers who live and work away from the village: no address needed. Once approved you see the village notices and the hometown board, but do not join the estate group.',
   },
   validation: {
     required: 'Please fill in {field}',

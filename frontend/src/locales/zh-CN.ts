@@ -39,6 +39,7 @@ const zhCN = {
     myEstates: '我的小区',
     myRoles: '我的身份',
     noMembership: '你还没有加入任何小区。请扫描所在小区张贴的二维码，填写实名信息，居委会审核通过后即可加入。',
+    awayVillage: '{village} · 在外地居住（乡愁乡音）',
     partyBadge: '党员',
     partyBadgeLabel: '党员亮身份',
     joinedAt: '{date} 加入',
@@ -54,6 +55,7 @@ const zhCN = {
     line: '{community} · {street}',
     address: '{building} 号楼 {unit} 单元 {room} 室',
     addressNoUnit: '{building} 号楼 {room} 室',
+    livingAway: '在外地居住（乡愁乡音）',
   },
   join: {
     title: '申请加入小区',
@@ -82,6 +84,8 @@ const zhCN = {
     successTitle: '已提交，等待居委会审核',
     successBody: '审核结果会显示在“我的申请”里。',
     viewApplications: '查看我的申请',
+    livingAway: '我在外地居住（乡愁乡音）',
+    livingAwayHint: '在外地工作生活的本村村民：不用填写住址，审核通过后可以看村里的公告和“乡愁乡音”，不加入小区群。',
   },
   validation: {
     required: '请填写{field}',
