@@ -27,6 +27,13 @@ export interface Membership {
   joined_at: string
 }
 
+/** A villager living elsewhere (乡愁乡音): follows the village's notices and hometown board. */
+export interface AwayMembership {
+  id: number
+  village: Place
+  joined_at: string
+}
+
 export type RoleKind =
   | 'committee_member'
   | 'social_worker'
@@ -54,6 +61,7 @@ export interface Me {
   display_name: string
   phone_masked: string
   memberships: Membership[]
+  away_memberships: AwayMembership[]
   roles: Role[]
   /** Communities whose join applications this user may review. */
   can_review: Place[]
@@ -73,6 +81,8 @@ export interface Application {
   unit: string
   room: string
   note: string
+  /** A villager living elsewhere: no address; approval follows the village, no estate group. */
+  living_away: boolean
   created_at: string
   decided_at: string | null
   decided_by_name: string | null
@@ -90,6 +100,8 @@ export interface JoinInfo {
   community: Place
   street: Place
   district: Place
+  /** The estate belongs to a village: villagers living elsewhere may apply too. */
+  living_away_allowed: boolean
 }
 
 export interface JoinApplicationInput {
@@ -101,6 +113,7 @@ export interface JoinApplicationInput {
   room: string
   password?: string
   note?: string
+  living_away?: boolean
 }
 
 export interface SmsCodeSent {
