@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from .models import AccessLog, JoinApplication, Membership, Place, Role, User
+from .models import AccessLog, AwayMembership, JoinApplication, Membership, Place, Role, User
 from .services import place_create
 
 
@@ -49,10 +49,19 @@ class MembershipAdmin(admin.ModelAdmin):
     readonly_fields = ("application",)
 
 
+@admin.register(AwayMembership)
+class AwayMembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "village", "status", "joined_at")
+    list_filter = ("status",)
+    search_fields = ("user__display_name", "village__name")
+    autocomplete_fields = ("user", "village")
+    readonly_fields = ("application",)
+
+
 @admin.register(JoinApplication)
 class JoinApplicationAdmin(admin.ModelAdmin):
-    list_display = ("real_name", "estate", "status", "created_at", "decided_by")
-    list_filter = ("status",)
+    list_display = ("real_name", "estate", "living_away", "status", "created_at", "decided_by")
+    list_filter = ("status", "living_away")
     search_fields = ("real_name", "estate__name")
     readonly_fields = [f.name for f in JoinApplication._meta.fields]
 

@@ -215,3 +215,16 @@ async def test_an_away_member_cannot_read_the_estate_group_over_the_socket(
         await each.close()
     # The worker thread's connection would otherwise keep the test database open.
     await sync_to_async(connections.close_all)()
+
+
+def test_the_admin_lists_away_members_and_marks_their_applications(village: Village) -> None:
+    application = apply_away(village.estate).json()
+    post(client_for(village.clerk), f"/api/applications/{application['id']}/approve")
+    admin = User.objects.create_superuser("root", password="x-very-long-password")
+    client = client_for(admin)
+    listing = client.get("/admin/communities/awaymembership/")
+    assert listing.status_code == 200
+    assert "聚源桥村" in listing.content.decode()
+    filtered = client.get("/admin/communities/joinapplication/?living_away__exact=1")
+    assert filtered.status_code == 200
+    assert "王小明" in filtered.content.decode()
