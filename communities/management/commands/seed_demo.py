@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from chat import demo as chat_demo
+from communities.boards import demo as boards_demo
 from communities.demo import DEMO_PASSWORD, seed
 
 
@@ -19,9 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = seed()
         conversations = chat_demo.seed()
+        posts = boards_demo.seed()
         self.stdout.write(
             f"Demo district ready: {result.places} places, {result.residents} residents "
-            f"({result.created} people created this run), {conversations} conversations."
+            f"({result.created} people created this run), {conversations} conversations, "
+            f"{posts} board posts."
         )
         if options["quiet"]:
             return
