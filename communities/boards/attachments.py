@@ -12,6 +12,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from communities.errors import Invalid
@@ -44,7 +45,7 @@ def check_pdf(upload: UploadedFile) -> None:
     safe name. Raises ``Invalid`` with ``errors["file"]``."""
     limit = settings.BOARD_ATTACHMENT_MAX_BYTES
     too_big = _refuse(
-        _("The file is too large: at most %(mb)s MB.") % {"mb": f"{limit / (1024 * 1024):g}"}
+        _("The file is too large: at most %(size)s.") % {"size": filesizeformat(limit)}
     )
     size = upload.size
     if size is None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError, features
 
@@ -52,7 +53,9 @@ def _refuse(message: str) -> Invalid:
 
 def _read(upload: UploadedFile, limit: int) -> bytes:
     """The upload's bytes, refused as soon as they exceed ``limit``."""
-    too_big = _refuse(_("The picture is too large: at most %(mb)s MB.") % {"mb": _megabytes(limit)})
+    too_big = _refuse(
+        _("The picture is too large: at most %(size)s.") % {"size": filesizeformat(limit)}
+    )
     if upload.size is not None and upload.size > limit:
         raise too_big
     upload.seek(0)
@@ -64,10 +67,6 @@ def _read(upload: UploadedFile, limit: int) -> bytes:
     if not buffer.tell():
         raise _refuse(_("The file is empty."))
     return buffer.getvalue()
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g}"
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from communities.boards.attachments import check_pdf, safe_name
 from communities.errors import Invalid
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are checked in English (the services speak the active language)."""
+    with translation.override("en"):
+        yield
 
 
 def upload(data: bytes, name: str = "指南.pdf") -> SimpleUploadedFile:
@@ -40,7 +49,7 @@ def test_anything_else_is_refused_whatever_its_name() -> None:
 
 
 def test_files_over_the_limit_are_refused(settings: Any) -> None:
-    assert "10 MB" in refused(PDF + b"\x00" * (10 * 1024 * 1024))
+    assert "10.0\xa0MB" in refused(PDF + b"\x00" * (10 * 1024 * 1024))
     settings.BOARD_ATTACHMENT_MAX_BYTES = len(PDF)
     check_pdf(upload(PDF))
     assert "too large" in refused(PDF + b" ")

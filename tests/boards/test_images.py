@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from communities.boards.images import FULL_SIZE, THUMBNAIL_SIZE, ProcessedImage, process
@@ -17,6 +19,13 @@ from communities.errors import Invalid
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are checked in English (the services speak the active language)."""
+    with translation.override("en"):
+        yield
 
 
 def picture(
@@ -183,7 +192,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(settings: Any) -> None:
 
 def test_the_default_size_limit_is_eight_megabytes() -> None:
     data = picture((16, 16)) + b"\x00" * (8 * 1024 * 1024)
-    assert "8 MB" in refused(data)
+    assert "8.0\xa0MB" in refused(data)
 
 
 def test_an_image_bomb_is_refused_without_decoding() -> None:
@@ -214,3 +223,8 @@ def test_truncated_and_corrupt_files_are_refused() -> None:
 
 def test_an_empty_file_is_refused() -> None:
     assert "empty" in refused(b"")
+
+
+def test_refusals_speak_the_users_language() -> None:
+    with translation.override("zh-hans"):
+        assert refused(b"not a picture", "a.jpg") == "这个文件不是 JPEG、PNG、WebP 或 GIF 图片。"
