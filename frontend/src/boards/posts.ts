@@ -134,13 +134,13 @@ export function replaceComment(
 
 // ---- boards -----------------------------------------------------------------------------
 
-/** Kinds in tab order, then by place name, so the tabs stay where the user last saw them. */
+/** Kinds in tab order, then by place (in the order places were made: 一期 before 二期). */
 export function orderBoards(boards: readonly Board[], kinds: readonly string[]): Board[] {
   const rank = (b: Board) => {
     const index = kinds.indexOf(b.kind)
     return index < 0 ? kinds.length : index
   }
-  return [...boards].sort((a, b) => rank(a) - rank(b) || a.place.name.localeCompare(b.place.name, 'zh-CN') || a.id - b.id)
+  return [...boards].sort((a, b) => rank(a) - rank(b) || a.place.id - b.place.id || a.id - b.id)
 }
 
 export function isExpired(post: Pick<PostSummary, 'expires_at'>, now = Date.now()): boolean {
