@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.http.cookie import parse_cookie
 from django.http.request import validate_host
 
+from communities.models import User
 from communities.tokens import token_user
 
 
@@ -30,18 +31,28 @@ def _bearer(scope: dict[str, Any]) -> str:
     return (query.get("token") or [""])[0]
 
 
-class TokenAuthMiddleware:
-    """A signed bearer token (header or ``?token=``) for clients without cookies."""
+def authenticate(scope: dict[str, Any]) -> User | None:
+    """The active user behind a handshake, or None. Synchronous: the consumer calls it in
+    the same trip to the database thread as the rest of its set-up.
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    A signed bearer token (``Authorization: Bearer`` or ``?token=``, for clients without
+    cookies) wins over a session cookie; the session is checked as Django checks it for a
+    request (its auth hash must match the user's password).
+    """
+    token = _bearer(scope)
+    if token:
+        return token_user(token)
+    session_key = parse_cookie(_header(scope, b"cookie")).get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return None
+    from django.contrib.auth import get_user
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        token = _bearer(scope)
-        if token:
-            user = await database_sync_to_async(token_user)(token)
-            scope = {**scope, "user": user or AnonymousUser(), "auth": "token"}
-        return await self.app(scope, receive, send)
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    user = get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    return user
 
 
 class OriginGuard:
@@ -68,4 +79,7 @@ class OriginGuard:
 
 
 def websocket_stack(app: Any) -> Any:
-    return OriginGuard(AuthMiddlewareStack(TokenAuthMiddleware(app)))
+    """No session or auth middleware: they copy the scope, hop to the database thread and
+    wrap every outgoing message of the socket's life; the consumer authenticates with
+    ``authenticate`` instead."""
+    return OriginGuard(app)

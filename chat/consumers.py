@@ -6,9 +6,11 @@ import asyncio
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -19,9 +21,11 @@ from communities.throttle import parse_rate
 from presence import service as presence
 
 from . import protocol, selectors, services
+from .auth import authenticate
 from .feeds import event_frame, send_now
 from .groups import conversation_group, user_group
 from .hub import hub
+from .outbound import FORMS, GONE, Outgoing, Wire, finish, wire_for
 from .protocol import ProtocolError, error_frame, field
 from .shapes import message_out
 from .watchdog import watchdog
@@ -48,60 +52,98 @@ def op(name: str) -> Callable[[Handler], Handler]:
 
 class ChatConsumer(AsyncWebsocketConsumer):
     """One client's socket. It has no channel of its own: the process's hub hands it the
-    frames of its groups (see chat/hub.py)."""
+    frames of its groups (see chat/hub.py), and it writes them through its wire (see
+    chat/outbound.py)."""
 
     channel_layer_alias = "none: frames come through the hub"
     user: User
     codec: protocol.Codec
+    wire: Wire
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections (a thread hop) before every message;
+        # every database call here runs in database_sync_to_async, which does that anyway.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.codec = protocol.pick_codec(list(self.scope.get("subprotocols", [])))
         self.joined: set[str] = set()
         self.conversations: set[int] = set()
         self.refreshing = asyncio.Lock()
-        self.outbox: asyncio.Queue[bytes | str] = asyncio.Queue(settings.CHAT_OUTBOUND_LIMIT)
+        # Frames wait here (bounded) while the client is behind; None while nothing waits.
+        # Until `ready` is written, everything waits.
+        self.outbox: deque[Any] | None = deque()
+        self.holding = True
+        self.outbound_limit = settings.CHAT_OUTBOUND_LIMIT
         self.writer: asyncio.Task[None] | None = None
-        self.accepted = False  # frames wait in the outbox until the handshake is done
         self.connection_id = uuid.uuid4().hex
         self.shed = False
+        self.hides_presence = True  # announce nothing until we know
         self.last_event_id = 0  # the newest persisted event queued for this client
         self.frame_limit, self.frame_window = parse_rate(settings.CHAT_FRAME_RATE)
         self.frame_times: list[float] = []
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
-            await self.accept(self.codec.subprotocol)
+        # Accept first: the database work below may take a while under a reconnect storm,
+        # and daphne drops a handshake its application has not accepted within 5 s.
+        await self.accept(self.codec.subprotocol)
+        loaded = await database_sync_to_async(self.load)()
+        if loaded is None:
             await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
             return
-        self.user = user
-        state = await database_sync_to_async(selectors.connect_state)(user)
+        # Chosen once the handshake is complete (uvicorn finishes it after accept returns).
+        self.wire = wire_for(self.base_send, self.codec.binary)
+        self.user, state = loaded
+        self.hides_presence = state.hides_presence
         await self.refresh_subscriptions(state.subscriptions)
-        await self.accept(self.codec.subprotocol)
-        self.accepted = True
-        self.start_writer()
+        # An event committed after connect_state read the newest id but before the joins
+        # above took effect would reach neither this socket nor, later, a resume from
+        # `ready.last_event_id`: read the newest id again now that the socket follows its
+        # streams. What arrived meanwhile waits in the outbox, behind `ready`.
+        last = await database_sync_to_async(selectors.last_event_id)()
+        self.last_event_id = max(self.last_event_id, last, state.last_event_id)
         await presence.connection_up(
             self.user.pk, self.connection_id, self.conversations, hidden=state.hides_presence
         )
-        self.last_event_id = state.last_event_id
         if settings.REDIS_URL:
             watchdog().watch(self)
-        self.queue_frame(
-            {
-                "type": "ready",
-                "user": {"id": self.user.pk, "name": self.user.name},
-                "last_event_id": self.last_event_id,
-                "limits": {
-                    "frame_bytes": settings.CHAT_MAX_FRAME_BYTES,
-                    "message_chars": settings.CHAT_MESSAGE_MAX_LENGTH,
-                    "send_rate": settings.CHAT_SEND_RATE,
-                },
-            }
-        )
+        ready = {
+            "type": "ready",
+            "user": {"id": self.user.pk, "name": self.user.name},
+            "last_event_id": last,
+            "limits": {
+                "frame_bytes": settings.CHAT_MAX_FRAME_BYTES,
+                "message_chars": settings.CHAT_MESSAGE_MAX_LENGTH,
+                "send_rate": settings.CHAT_SEND_RATE,
+            },
+        }
+        self.holding = False
+        if self.outbox:
+            self.outbox.appendleft(FORMS[self.wire.kind](ready))
+            self.start_writer()
+        else:
+            self.outbox = None
+            self.queue_frame(ready)
+
+    def load(self) -> tuple[User, selectors.ConnectState] | None:
+        """Who this is and what they follow: one trip to the database thread."""
+        user = authenticate(self.scope)
+        if user is None:
+            return None
+        return user, selectors.connect_state(user)
 
     async def disconnect(self, code: int) -> None:
+        self.shed = True  # write nothing more
+        self.outbox = None
         if self.writer is not None:
             self.writer.cancel()
+        if hasattr(self, "wire"):
+            self.wire.detach()
         if hasattr(self, "user"):
-            await presence.connection_down(self.user.pk, self.connection_id, self.conversations)
+            await presence.connection_down(
+                self.user.pk, self.connection_id, self.conversations, hidden=self.hides_presence
+            )
         async with self.refreshing:
             await hub().leave(self, self.joined)
             self.joined = set()
@@ -124,63 +166,85 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.conversations = set(ids)
 
     # --- Outbound ---------------------------------------------------------------------------
-    def push(self, frame: dict[str, Any], encoded: dict[Any, bytes | str]) -> None:
-        """A frame of one of my groups, from the hub; ``encoded`` is shared by all sockets
-        of the process, so each wire format is encoded once per frame."""
-        frame_type = frame.get("type")
-        if frame_type == "typing" and frame["user"]["id"] == self.user.pk:
+    def push(self, out: Outgoing) -> None:
+        """A frame of one of my groups, from the hub; ``out`` is shared by all sockets of
+        the process, so each wire form is built once per frame."""
+        frame_type = out.type
+        if frame_type == "typing" and out.frame["user"]["id"] == self.user.pk:
             return
-        data = encoded.get(self.codec)
-        if data is None:
-            data = encoded[self.codec] = self.codec.encode(frame)
-        self.queue_bytes(data, frame.get("id"))
-        if frame_type in REFRESH_ON and frame.get("stream") == user_group(self.user.pk):
+        self.write(out.form(self.wire.kind), out.id)
+        if frame_type in REFRESH_ON and out.frame.get("stream") == user_group(self.user.pk):
             asyncio.ensure_future(self.refresh_subscriptions())
 
     def queue_frame(self, frame: dict[str, Any]) -> None:
-        self.queue_bytes(self.codec.encode(frame), frame.get("id"))
+        self.write(FORMS[self.wire.kind](frame), frame.get("id"))
 
-    def queue_bytes(self, data: bytes | str, event_id: int | None) -> None:
-        """Queue an encoded frame for this client; a client that stopped reading is shed.
+    def write(self, item: Any, event_id: int | None) -> None:
+        """Write one frame (in the wire's form) to this client; one that stopped reading
+        is shed.
 
-        The writer task drains the queue as fast as the server lets it write. When the
-        client stops reading, the server's writes stall, the queue fills to
-        CHAT_OUTBOUND_LIMIT and the connection is closed with 4408: the client resumes
-        from the database instead of the server holding an ever-growing backlog.
+        With nothing waiting, the frame is written at once. When the server cannot take it
+        without waiting (the client is behind), it waits in the outbox and a writer task
+        drains the outbox as fast as the server lets it. When the client stops reading, the
+        outbox fills to CHAT_OUTBOUND_LIMIT and the connection is closed with 4408: the
+        client resumes from the database instead of the server holding an ever-growing
+        backlog.
         """
         if self.shed:
             return
         if event_id is not None and event_id > self.last_event_id:
             self.last_event_id = event_id
-        try:
-            self.outbox.put_nowait(data)
-        except asyncio.QueueFull:
-            logger.warning("shedding slow reader user=%s", getattr(self.user, "pk", None))
-            self.shed = True
-            if self.writer is not None:
-                self.writer.cancel()
-            while not self.outbox.empty():
-                self.outbox.get_nowait()
-            asyncio.ensure_future(self.close(code=protocol.CLOSE_SLOW_READER))
+        outbox = self.outbox
+        if outbox is None:
+            wire = self.wire
+            if not wire.paused():
+                try:
+                    pending = wire.write(item)
+                except GONE:
+                    self.gone()
+                    return
+                if pending is not None:  # the server waits for the client: finish later
+                    self.outbox = deque()
+                    self.writer = asyncio.ensure_future(self.write_outbox(pending))
+                return
+            outbox = self.outbox = deque()
+        if len(outbox) >= self.outbound_limit:
+            self.shed_slow_reader()
             return
+        outbox.append(item)
         self.start_writer()
 
     def start_writer(self) -> None:
         """Run a writer only while frames wait: an idle socket costs no task."""
-        if self.accepted and (self.writer is None or self.writer.done()):
+        if not self.holding and self.outbox and (self.writer is None or self.writer.done()):
             self.writer = asyncio.ensure_future(self.write_outbox())
 
-    async def write_outbox(self) -> None:
-        while not self.outbox.empty():
-            data = self.outbox.get_nowait()
-            try:
-                if isinstance(data, bytes):
-                    await self.send(bytes_data=data)
-                else:
-                    await self.send(text_data=data)
-            except RuntimeError:  # the socket closed under us: nothing more to write
-                self.shed = True
-                return
+    async def write_outbox(self, pending: tuple[Any, Any] | None = None) -> None:
+        wire = self.wire
+        try:
+            if pending is not None:
+                await finish(*pending)
+            while self.outbox:
+                if wire.paused():
+                    await wire.resumed()
+                    continue
+                await wire.write_later(self.outbox.popleft())
+        except GONE:  # the socket closed under us: nothing more to write
+            self.gone()
+            return
+        if not self.shed:
+            self.outbox = None
+
+    def gone(self) -> None:
+        self.shed = True
+        self.outbox = None
+
+    def shed_slow_reader(self) -> None:
+        logger.warning("shedding slow reader user=%s", getattr(self.user, "pk", None))
+        self.gone()
+        if self.writer is not None:
+            self.writer.cancel()
+        asyncio.ensure_future(self.close(code=protocol.CLOSE_SLOW_READER))
 
     async def catch_up(self) -> None:
         """Replay from the database what the channel layer may have lost."""

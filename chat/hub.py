@@ -4,9 +4,10 @@ Stock Channels gives every consumer its own channel-layer queue, receive task an
 dispatch, so one message to a 5,000-member group costs 5,000 trips through the layer in
 every process. Here each server process (event loop) holds one channel: it joins a group
 in the layer when its first local socket needs it and leaves when its last one goes. A
-group message arrives once, is encoded once per wire format, and each local socket gets the
-bytes put on its bounded outbox — no await, no database, no per-recipient dispatch — so a
-slow socket never holds up the others.
+group message arrives once, is prepared once per wire form (chat/outbound.py) and each local
+socket writes the shared form at once — no await, no task, no database, no per-recipient
+dispatch; a socket whose client is behind keeps it in its bounded outbox instead, so a slow
+socket never holds up the others.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from .outbound import Outgoing
+
 logger = logging.getLogger("shequtong.hub")
 
 
 class Socket(Protocol):
-    def push(self, frame: dict[str, Any], encoded: dict[Any, bytes | str]) -> None: ...
+    def push(self, out: Outgoing) -> None: ...
 
 
 class Hub:
@@ -74,10 +77,9 @@ class Hub:
         sockets = self.members.get(message.get("group", ""))
         if not sockets:
             return
-        frame = message["frame"]
-        encoded: dict[Any, bytes | str] = {}  # filled once per wire format
-        for socket in list(sockets):
-            socket.push(frame, encoded)
+        out = Outgoing(message["frame"])  # each wire form built once, on first use
+        for socket in tuple(sockets):
+            socket.push(out)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

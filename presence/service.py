@@ -130,14 +130,18 @@ async def connection_up(
         batcher().add(conversations, user_id, online=True)
 
 
-async def connection_down(user_id: int, connection: str, conversations: set[int]) -> None:
+async def connection_down(
+    user_id: int, connection: str, conversations: set[int], *, hidden: bool | None = None
+) -> None:
     refresher().remove(connection)
     try:
         went_offline = await get_store().down(user_id, connection)
     except Exception:
         logger.warning("presence unavailable", exc_info=True)
         return
-    if went_offline and not await _hidden([user_id]):
+    if hidden is None:
+        hidden = bool(await _hidden([user_id]))
+    if went_offline and not hidden:
         batcher().add(conversations, user_id, online=False)
 
 

@@ -1,0 +1,327 @@
+"""How frames leave the process: prepared once for every socket, written without a task.
+
+A frame of a group reaches every local socket of the group (chat/hub.py). It is encoded
+once per wire form — the ASGI message of each codec, or the finished WebSocket frame where
+the server lets us write frames ourselves — and every socket writes the shared form:
+
+- ``AsgiWire`` (any ASGI server, and the test communicator): the server's own ``send``,
+  called directly (no consumer or middleware wrapper) and driven eagerly: a send that
+  completes without suspending — every send on daphne, and on uvicorn unless the client
+  is behind — costs no task. One that suspends (the server applies back-pressure) is
+  finished by a writer task, and frames wait in the socket's bounded outbox meanwhile.
+- ``DaphneWire`` (daphne): the finished frame goes straight to the socket while Twisted
+  holds nothing unsent for it (else to the Twisted transport), past daphne's and autobahn's
+  per-message work and Twisted's per-write reactor bookkeeping; back-pressure comes from
+  Twisted's producer protocol (pause when the transport buffers more than 64 KiB, resume
+  when it drained), so a client that stops reading is shed on daphne too.
+- ``UvicornWire`` (uvicorn with the websockets implementation): the finished frame goes to
+  the asyncio transport; back-pressure from the transport's write buffer (its high-water
+  mark) and the protocol's ``drain``.
+
+The fast wires are used only where the frame we build is exactly what the server would
+send: an open socket without a negotiated extension (no permessage-deflate). Anything else
+falls back to ``AsgiWire``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import struct
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from typing import Any
+
+import msgpack
+
+# Wire forms of a frame, by index: what each kind of socket writes.
+ASGI_TEXT, ASGI_BINARY, FRAME_TEXT, FRAME_BINARY = range(4)
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def encode_text(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_binary(frame: dict[str, Any]) -> bytes:
+    return bytes(msgpack.packb(frame, use_bin_type=True))
+
+
+def ws_frame(payload: bytes, binary: bool) -> bytes:
+    """One unfragmented, unmasked server-to-client WebSocket frame (RFC 6455 §5.2)."""
+    head = 0x82 if binary else 0x81  # FIN + opcode
+    n = len(payload)
+    if n < 126:
+        return struct.pack("!BB", head, n) + payload
+    if n < 1 << 16:
+        return struct.pack("!BBH", head, 126, n) + payload
+    return struct.pack("!BBQ", head, 127, n) + payload
+
+
+def _asgi_text(frame: dict[str, Any]) -> Any:
+    return {"type": "websocket.send", "text": encode_text(frame)}
+
+
+def _asgi_binary(frame: dict[str, Any]) -> Any:
+    return {"type": "websocket.send", "bytes": encode_binary(frame)}
+
+
+def _frame_text(frame: dict[str, Any]) -> Any:
+    return ws_frame(encode_text(frame).encode(), False)
+
+
+def _frame_binary(frame: dict[str, Any]) -> Any:
+    return ws_frame(encode_binary(frame), True)
+
+
+FORMS: tuple[Callable[[dict[str, Any]], Any], ...] = (
+    _asgi_text,
+    _asgi_binary,
+    _frame_text,
+    _frame_binary,
+)
+
+
+class Outgoing:
+    """One frame on its way to the local sockets of a group; each wire form is built once
+    and shared (servers do not modify the messages they are given)."""
+
+    __slots__ = ("frame", "id", "type", "forms")
+
+    def __init__(self, frame: dict[str, Any]) -> None:
+        self.frame = frame
+        self.id: int | None = frame.get("id")
+        self.type: str | None = frame.get("type")
+        self.forms: list[Any] = [None, None, None, None]
+
+    def form(self, kind: int) -> Any:
+        built = self.forms[kind]
+        if built is None:
+            built = self.forms[kind] = FORMS[kind](self.frame)
+        return built
+
+
+# --- Driving a send without a task --------------------------------------------------------
+class _Waiting:
+    """Hands what a half-run coroutine waits for (a future, or None) to the running task."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Generator[Any, None, None]:
+        yield self.value
+
+
+async def finish(coro: Coroutine[Any, Any, Any], waiting: Any) -> None:
+    """Run to its end a coroutine that was started with ``coro.send(None)`` and suspended
+    on ``waiting``, as a task would have run it."""
+    while True:
+        try:
+            await _Waiting(waiting)
+        except BaseException as exc:  # cancelled, or the future failed: the coroutine decides
+            try:
+                waiting = coro.throw(exc)
+            except StopIteration:
+                return
+            continue
+        try:
+            waiting = coro.send(None)
+        except StopIteration:
+            return
+
+
+# Errors of a send to a socket that has closed under us: the end of the socket, not a bug.
+# (daphne: ValueError before accept; uvicorn: RuntimeError after close, ClientDisconnected
+# which is an OSError; the websockets library: ConnectionClosed, also raised as such.)
+GONE: tuple[type[BaseException], ...] = (RuntimeError, OSError, ValueError)
+try:
+    from websockets.exceptions import ConnectionClosed
+
+    GONE = (*GONE, ConnectionClosed)
+except ImportError:  # pragma: no cover - websockets comes with the test and bench tools
+    pass
+
+
+class Wire:
+    """How one socket's frames reach the network."""
+
+    kind: int = ASGI_TEXT
+
+    def write(self, item: Any) -> Any:
+        """Write now; returns a (coroutine, waiting) pair if the write has to wait."""
+        raise NotImplementedError
+
+    async def write_later(self, item: Any) -> None:
+        raise NotImplementedError
+
+    def paused(self) -> bool:
+        return False
+
+    async def resumed(self) -> None:
+        return None
+
+    def detach(self) -> None:
+        return None
+
+
+class AsgiWire(Wire):
+    """The server's ASGI ``send``, driven eagerly."""
+
+    __slots__ = ("send",)
+
+    def __init__(self, send: Send, binary: bool) -> None:
+        self.send = send
+        self.kind = ASGI_BINARY if binary else ASGI_TEXT
+
+    def write(self, item: Any) -> Any:
+        coro = self.send(item)
+        try:
+            waiting = coro.send(None)  # type: ignore[attr-defined]
+        except StopIteration:
+            return None
+        return coro, waiting
+
+    async def write_later(self, item: Any) -> None:
+        await self.send(item)
+
+
+class DaphneWire(Wire):
+    """daphne: frames straight to the Twisted transport, paused by Twisted's producer
+    protocol. Registered as the producer of the upgraded HTTP channel (which daphne leaves
+    registered on the transport and which forwards pause/resume to its producer)."""
+
+    __slots__ = ("protocol", "transport", "open", "consumer", "is_paused", "waiter", "socket")
+
+    def __init__(self, protocol: Any, binary: bool) -> None:
+        self.protocol = protocol
+        self.transport = protocol.transport
+        self.open = protocol.STATE_OPEN
+        # The socket itself, where Twisted's TCP transport shows its send buffer: a write
+        # to an idle socket then costs one send(2), not a reactor writer added and removed.
+        self.socket: Any = None
+        from twisted.internet.tcp import Connection
+
+        if isinstance(self.transport, Connection) and all(
+            hasattr(self.transport, name) for name in ("dataBuffer", "_tempDataLen")
+        ):
+            self.socket = self.transport.getHandle()
+        self.kind = FRAME_BINARY if binary else FRAME_TEXT
+        self.is_paused = False
+        self.waiter: asyncio.Future[None] | None = None
+        channel: Any = getattr(self.transport, "producer", None)
+        consumer: Any = channel if hasattr(channel, "registerProducer") else self.transport
+        consumer.registerProducer(self, True)
+        self.consumer = consumer
+
+    def write(self, item: Any) -> Any:
+        if self.protocol.state != self.open:  # closing or closed: nothing more to write
+            return None
+        transport = self.transport
+        if (
+            self.socket is not None
+            and not transport.dataBuffer
+            and not transport._tempDataLen
+            and transport.connected
+            and not transport.disconnecting
+        ):
+            try:
+                sent = self.socket.send(item)
+            except OSError:  # full, or failing: Twisted's own write finds out which
+                sent = 0
+            if sent == len(item):
+                return None
+            item = item[sent:]
+        transport.write(item)
+        return None
+
+    async def write_later(self, item: Any) -> None:
+        self.write(item)
+
+    def paused(self) -> bool:
+        return self.is_paused
+
+    async def resumed(self) -> None:
+        if self.is_paused:
+            if self.waiter is None or self.waiter.done():
+                self.waiter = asyncio.get_running_loop().create_future()
+            await self.waiter
+
+    # Twisted's IPushProducer, called by the transport on the event loop's thread.
+    def pauseProducing(self) -> None:  # noqa: N802
+        self.is_paused = True
+
+    def resumeProducing(self) -> None:  # noqa: N802
+        self.is_paused = False
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    def stopProducing(self) -> None:  # noqa: N802
+        self.resumeProducing()  # the connection is gone: let a waiting writer finish
+
+    def detach(self) -> None:
+        with contextlib.suppress(Exception):  # the transport may be gone already
+            self.consumer.unregisterProducer()
+        self.stopProducing()
+
+
+class UvicornWire(Wire):
+    """uvicorn (websockets implementation): frames straight to the asyncio transport;
+    paused while the transport buffers more than its high-water mark."""
+
+    __slots__ = ("protocol", "transport", "open", "high")
+
+    def __init__(self, protocol: Any, binary: bool) -> None:
+        self.protocol = protocol
+        self.transport = protocol.transport
+        self.open = protocol.state  # OPEN: attached right after the handshake
+        self.kind = FRAME_BINARY if binary else FRAME_TEXT
+        self.high = self.transport.get_write_buffer_limits()[1]
+
+    def write(self, item: Any) -> Any:
+        if self.protocol.state is self.open:
+            self.transport.write(item)
+        return None
+
+    async def write_later(self, item: Any) -> None:
+        self.write(item)
+
+    def paused(self) -> bool:
+        return bool(self.transport.get_write_buffer_size() > self.high)
+
+    async def resumed(self) -> None:
+        if self.paused():
+            await self.protocol.drain()
+
+
+def wire_for(send: Send, binary: bool) -> Wire:
+    """The fastest wire the server behind ``send`` allows, right after the handshake."""
+    try:
+        if isinstance(send, functools.partial) and getattr(send.func, "__name__", "") == (
+            "handle_reply"
+        ):
+            protocol = send.args[0] if send.args else None  # daphne's WebSocketProtocol
+            if (
+                protocol is not None
+                and protocol.state == getattr(protocol, "STATE_OPEN", None)
+                and getattr(protocol, "_perMessageCompress", None) is None
+                and not getattr(protocol, "send_queue", None)
+                and protocol.transport is not None
+            ):
+                return DaphneWire(protocol, binary)
+        owner = getattr(send, "__self__", None)
+        if (
+            owner is not None
+            and getattr(send, "__name__", "") == "asgi_send"
+            and type(owner).__module__ == "uvicorn.protocols.websockets.websockets_impl"
+            and getattr(getattr(owner, "state", None), "name", "") == "OPEN"
+            and not getattr(owner, "extensions", None)
+            and owner.transport is not None
+        ):
+            return UvicornWire(owner, binary)
+    except Exception:  # anything unexpected: the portable path
+        pass
+    return AsgiWire(send, binary)
