@@ -181,3 +181,17 @@ def test_a_renamed_non_image_is_refused_with_a_file_error(town: Town) -> None:
         .status_code
         == 403
     )
+
+
+def test_a_page_of_posts_costs_the_same_queries_however_many_posts(
+    town: Town, django_assert_max_num_queries: Any
+) -> None:
+    board = town.boards["notices"]
+    for n in range(20):
+        make_post(board, town.li_wei if n % 2 else town.zhang_min, f"通知{n}", pinned=n < 2)
+    wang = api(town.wang_fang)
+    wang.get(f"/boards/{board.pk}/posts")  # the session is loaded once
+    with django_assert_max_num_queries(12):
+        page = wang.get(f"/boards/{board.pk}/posts").json()
+    assert len(page["pinned"]) == 2
+    assert len(page["posts"]) == 18
