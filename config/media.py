@@ -48,8 +48,8 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
     if extension == ".pdf":
-        disposition = response.get("Content-Disposition", "inline")
-        response["Content-Disposition"] = "attachment" + disposition.removeprefix("inline")
+        # No stored (random) file name: a link's download="…" attribute names the file.
+        response["Content-Disposition"] = "attachment"
     return response
 
 
