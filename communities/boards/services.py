@@ -459,8 +459,6 @@ def post_review(*, actor: User, post_id: int, decision: str, reason: str = "") -
         post.status = Post.Status.PUBLISHED if decision == "approve" else Post.Status.REJECTED
         post.review_reason = reason
         post.reviewed_by, post.reviewed_at = actor, timezone.now()
-        if decision == "approve":
-            post.created_at = timezone.now()  # it appears now, at the top
         post.save()
         post = _fresh(post.pk)
         if decision == "approve":

@@ -195,3 +195,17 @@ def test_a_page_of_posts_costs_the_same_queries_however_many_posts(
         page = wang.get(f"/boards/{board.pk}/posts").json()
     assert len(page["pinned"]) == 2
     assert len(page["posts"]) == 18
+
+
+def test_a_post_approved_after_the_read_mark_is_unread(town: Town) -> None:
+    idle = town.boards["idle"]
+    li, sun = api(town.li_wei), api(town.sun_li)
+    li.patch(f"/boards/{idle.pk}", {"requires_review": True})
+    pending = api(town.wang_fang).post(f"/boards/{idle.pk}/posts", post_body("idle")).json()
+    make_post(idle, town.zhao_lei, "之后发布的")
+    sun.post(f"/boards/{idle.pk}/read")
+    assert sun.get("/boards/unread").json()[str(idle.pk)] == 0
+    li.post(f"/boards/posts/{pending['id']}/review", {"decision": "approve"})
+    assert sun.get("/boards/unread").json()[str(idle.pk)] == 1
+    sun.post(f"/boards/{idle.pk}/read")
+    assert sun.get("/boards/unread").json()[str(idle.pk)] == 0
