@@ -380,7 +380,8 @@ export const useBoardsStore = defineStore('boards', () => {
     const found = await boardsApi.listUrgent()
     for (const post of found) {
       seen.add(post.id)
-      if (!isExpired(post)) queueUrgent(post)
+      // The notice's author knows it already: only others must acknowledge it.
+      if (!isExpired(post) && post.author.id !== myId.value) queueUrgent(post)
     }
   }
 
