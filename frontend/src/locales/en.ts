@@ -414,6 +414,7 @@ const en: Messages = {
     },
     post: {
       title: 'Post',
+      condition: 'Condition: {condition}',
       by: 'Posted by {name}',
       hiddenNotice: 'This post is hidden; only moderators can see it.',
       deletedNotice: 'This post was deleted.',

@@ -414,6 +414,7 @@ const zhCN = {
     },
     post: {
       title: '帖子',
+      condition: '新旧程度：{condition}',
       by: '{name} 发布',
       hiddenNotice: '这条帖子已被隐藏，只有管理人员能看到。',
       deletedNotice: '这条帖子已被删除。',

@@ -3,6 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory } from 'vue-router'
 import App from '../../../App.vue'
+import AppTabbar from '../../../components/AppTabbar.vue'
 import { i18n } from '../../../i18n'
 import { createAppRouter } from '../../../router'
 import { useBoardsStore } from '../../../stores/boards'
@@ -256,5 +257,55 @@ describe('urgent notices', () => {
     expect(http.calls('POST', '/api/boards/posts/90/acknowledge')).toHaveLength(1)
     expect(useBoardsStore().urgent).toEqual([])
     wrapper.unmount()
+  })
+})
+
+describe('Community tab', () => {
+  it('shows the unread posts of all boards on the tab bar, counting live ones', async () => {
+    const socket = fakeChatServer()
+    boardRoutes()
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useSessionStore().set(wangFang())
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/')
+    useBoardsStore().start()
+    const wrapper = mount(AppTabbar, { global: { plugins: [pinia, router, i18n] } })
+    await flushPromises()
+
+    const tab = byTestId(wrapper, 'tab-boards')
+    expect(tab.text()).toContain('社区')
+    expect(tab.find('.van-badge').text()).toBe('3')
+
+    socket.event({ type: 'post.created', post: post(61, 1, '区里的新闻', { board: { id: 1, kind: 'district', place_id: 1 } }) })
+    await flushPromises()
+    expect(tab.find('.van-badge').text()).toBe('4')
+    expect(tab.attributes('aria-label')).toBe('社区，4 条未读')
+  })
+})
+
+describe('PostView moderation', () => {
+  it('lets a moderator hide a post after confirming', async () => {
+    fakeChatServer()
+    const notice = detail(post(85, 2, '错误的通知'), { can_moderate: true })
+    const http = fakeServer({
+      'GET /api/boards/urgent': { status: 200, body: [] },
+      'GET /api/boards/unread': { status: 200, body: {} },
+      'GET /api/boards/posts/85': { status: 200, body: notice },
+      'GET /api/boards/posts/85/comments': { status: 200, body: [] },
+      'POST /api/boards/posts/85/hide': { status: 200, body: { ...notice, status: 'hidden' } },
+    })
+    const { wrapper } = await mountAt('/boards/posts/85', liWei())
+    await flushPromises()
+
+    await byTestId(wrapper, 'post-hide').trigger('click')
+    await flushPromises()
+    expect(http.calls('POST', '/api/boards/posts/85/hide')).toHaveLength(0)
+    ;(document.querySelector('[data-testid="post-action-confirm"]') as HTMLElement).click()
+    await flushPromises()
+
+    expect(http.calls('POST', '/api/boards/posts/85/hide')).toHaveLength(1)
+    expect(byTestId(wrapper, 'post-hidden').exists()).toBe(true)
+    expect(byTestId(wrapper, 'post-restore').exists()).toBe(true)
   })
 })
