@@ -44,6 +44,11 @@ def review_streams(post: Post) -> list[str]:
     return [community_staff_feed(post.board.place.ancestor_ids[2]), user_group(post.author_id)]
 
 
+def author_streams(post: Post) -> list[str]:
+    """News for the author alone: the decision about their post."""
+    return [user_group(post.author_id)]
+
+
 def streams_of(post: Post) -> list[str]:
     """Where news about ``post`` in its current state goes (nowhere when nobody but
     moderators sees it)."""

@@ -463,7 +463,7 @@ def post_review(*, actor: User, post_id: int, decision: str, reason: str = "") -
         post = _fresh(post.pk)
         if decision == "approve":
             live.announce(live.board_streams(post.board), live.post_created(post))
-        live.announce(live.review_streams(post), live.post_reviewed(post, decision))
+        live.announce(live.author_streams(post), live.post_reviewed(post, decision))
     return post
 
 

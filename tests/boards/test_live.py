@@ -177,15 +177,16 @@ async def test_a_rejection_tells_the_author_with_the_reason(town: Town) -> None:
     board = town.boards["mutual_aid"]
     board.requires_review = True
     await sync_to_async(board.save)()
-    connected = await sockets(town, "wang_fang", "sun_li")
+    connected = await sockets(town, "wang_fang", "sun_li", "zheng_hua")
     post = await sync_to_async(create)(town, "wang_fang", "mutual_aid")
     await connected["wang_fang"].receive_type("post.pending")
+    await connected["zheng_hua"].receive_type("post.pending")
     await sync_to_async(services.post_review)(
         actor=town.li_wei, post_id=post.pk, decision="reject", reason="请补充联系方式"
     )
     reviewed = await connected["wang_fang"].receive_type("post.reviewed")
     assert (reviewed["decision"], reviewed["reason"]) == ("reject", "请补充联系方式")
-    await silent(connected, ("sun_li",))
+    await silent(connected, ("sun_li", "zheng_hua"))
     await close(connected)
 
 
