@@ -214,7 +214,8 @@ def comments_of(post: Post, *, moderator: bool) -> list[tuple[Comment, list[Comm
 
 
 def urgent_for(user: User) -> list[Post]:
-    """Urgent, unexpired notices of the user's own communities not yet acknowledged."""
+    """Urgent, unexpired notices of the user's own communities, by others, not yet
+    acknowledged."""
     boards = [board for board, _ in boards_of(user) if board.kind == BoardKind.NOTICES]
     acknowledged = UrgentAck.objects.filter(post=OuterRef("pk"), user=user)
     return list(
@@ -226,6 +227,7 @@ def urgent_for(user: User) -> list[Post]:
             status=Post.Status.PUBLISHED,
         )
         .filter(~Exists(acknowledged))
+        .exclude(author=user)
         .order_by("-id")[:20]
     )
 

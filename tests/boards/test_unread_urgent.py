@@ -97,6 +97,8 @@ def test_an_urgent_notice_waits_for_acknowledgement(town: Town) -> None:
     assert wang.get("/boards/urgent").json() == []
     assert [p["id"] for p in sun.get("/boards/urgent").json()] == [post_id]
     assert api(town.chen_jie).get("/boards/urgent").json() == []
+    assert [p["id"] for p in api(town.zheng_hua).get("/boards/urgent").json()] == [post_id]
+    assert api(town.li_wei).get("/boards/urgent").json() == []  # its author
     assert api(town.chen_jie).post(f"/boards/posts/{post_id}/acknowledge").status_code == 404
 
 
