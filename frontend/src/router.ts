@@ -63,6 +63,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'boards.post.title', hideTabbar: true, back: '/boards' },
       },
       {
+        path: 'posts/:id(\\d+)/edit',
+        name: 'board-post-edit',
+        component: () => import('./views/boards/ComposeView.vue'),
+        meta: { titleKey: 'boards.compose.editTitle', hideTabbar: true, back: '/boards' },
+      },
+      {
         path: ':boardId(\\d+)/new',
         name: 'board-compose',
         component: () => import('./views/boards/ComposeView.vue'),

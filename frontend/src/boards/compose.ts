@@ -6,7 +6,7 @@
  * bulleted list, and [text](https://…) for a link. Everything else is escaped, so the HTML
  * built here holds no tag we did not write; the server sanitises it again anyway.
  */
-import type { AidNeed, Board, BoardKind, ItemCondition, ItemDeal, PostExtra, PostInput } from './types'
+import type { AidNeed, Board, BoardKind, ItemCondition, ItemDeal, ItemState, PostDetail, PostExtra, PostInput } from './types'
 
 export interface ComposeForm {
   title: string
@@ -28,6 +28,9 @@ export interface ComposeForm {
   item: string
   condition: ItemCondition | ''
   deal: ItemDeal
+  /** Kept as they are when a post is edited (the poster moves them on the post itself). */
+  state: ItemState
+  resolved: boolean
 }
 
 export function emptyForm(): ComposeForm {
@@ -49,6 +52,8 @@ export function emptyForm(): ComposeForm {
     item: '',
     condition: '',
     deal: 'free',
+    state: 'available',
+    resolved: false,
   }
 }
 
@@ -111,6 +116,79 @@ export function textToHtml(text: string): string {
   return html.join('')
 }
 
+/**
+ * A post's HTML back into the editor's markup, for editing: paragraphs, line breaks, lists,
+ * bold, italic and links survive; other tags keep only their text.
+ */
+export function htmlToText(html: string): string {
+  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html')
+  const inline = (node: Node): string => {
+    if (node.nodeType === Node.TEXT_NODE) return (node.textContent ?? '').replace(/\s*\n\s*/g, ' ')
+    if (!(node instanceof Element)) return ''
+    const inner = [...node.childNodes].map(inline).join('')
+    switch (node.tagName) {
+      case 'STRONG':
+      case 'B':
+        return inner.trim() ? `**${inner}**` : inner
+      case 'EM':
+      case 'I':
+        return inner.trim() ? `*${inner}*` : inner
+      case 'A':
+        return `[${inner}](${node.getAttribute('href') ?? ''})`
+      case 'BR':
+        return '\n'
+      default:
+        return inner
+    }
+  }
+  const blocks: string[] = []
+  for (const node of doc.body.childNodes) {
+    if (node instanceof Element && (node.tagName === 'UL' || node.tagName === 'OL')) {
+      blocks.push([...node.children].map((item) => `- ${inline(item).trim()}`).join('\n'))
+    } else {
+      const text = inline(node)
+        .split('\n')
+        .map((line) => line.trim())
+        .join('\n')
+        .trim()
+      if (text) blocks.push(text)
+    }
+  }
+  return blocks.join('\n\n')
+}
+
+/** The composer's form filled from a post, for editing it. */
+export function formFromPost(post: PostDetail): ComposeForm {
+  const extra = post.extra ?? {}
+  const expires = post.expires_at ? new Date(post.expires_at) : null
+  const day = (n: number) => String(n).padStart(2, '0')
+  return {
+    ...emptyForm(),
+    title: post.title,
+    text: htmlToText(post.body),
+    imageIds: post.images.map((image) => image.id),
+    attachmentIds: post.attachments.map((file) => file.id),
+    pinned: post.pinned,
+    urgent: post.urgent,
+    expiresOn:
+      expires && !Number.isNaN(expires.getTime())
+        ? `${expires.getFullYear()}-${day(expires.getMonth() + 1)}-${day(expires.getDate())}`
+        : '',
+    matter: extra.matter ?? '',
+    steps: extra.steps?.length ? [...extra.steps] : [''],
+    documents: extra.documents?.length ? [...extra.documents] : [''],
+    where: extra.where ?? '',
+    officeHours: extra.office_hours ?? '',
+    contact: extra.contact ?? '',
+    need: extra.need ?? 'request',
+    item: extra.item ?? '',
+    condition: extra.condition ?? '',
+    deal: extra.deal ?? 'free',
+    state: extra.state ?? 'available',
+    resolved: extra.resolved === true,
+  }
+}
+
 /** What a toolbar button does to the selected text: the new text and where the selection goes. */
 export function applyMarkup(
   text: string,
@@ -163,9 +241,9 @@ export function extraFor(kind: BoardKind, form: ComposeForm): PostExtra | undefi
       return extra
     }
     case 'mutual_aid':
-      return { need: form.need }
+      return form.resolved ? { need: form.need, resolved: true } : { need: form.need }
     case 'idle': {
-      const extra: PostExtra = { item: form.item.trim(), deal: form.deal, state: 'available' }
+      const extra: PostExtra = { item: form.item.trim(), deal: form.deal, state: form.state }
       if (form.condition) extra.condition = form.condition
       return extra
     }

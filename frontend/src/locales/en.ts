@@ -415,6 +415,7 @@ const en: Messages = {
     post: {
       title: 'Post',
       condition: 'Condition: {condition}',
+      edit: 'Edit',
       by: 'Posted by {name}',
       hiddenNotice: 'This post is hidden; only moderators can see it.',
       deletedNotice: 'This post was deleted.',
@@ -484,6 +485,9 @@ const en: Messages = {
     },
     compose: {
       title: 'New post',
+      editTitle: 'Edit post',
+      save: 'Save',
+      saved: 'Saved',
       to: 'Posting to: {board}',
       titleLabel: 'Title',
       titlePlaceholder: 'Say it in one line',

@@ -415,6 +415,7 @@ const zhCN = {
     post: {
       title: '帖子',
       condition: '新旧程度：{condition}',
+      edit: '编辑',
       by: '{name} 发布',
       hiddenNotice: '这条帖子已被隐藏，只有管理人员能看到。',
       deletedNotice: '这条帖子已被删除。',
@@ -484,6 +485,9 @@ const zhCN = {
     },
     compose: {
       title: '发帖',
+      editTitle: '编辑帖子',
+      save: '保存',
+      saved: '已保存',
       to: '发到：{board}',
       titleLabel: '标题',
       titlePlaceholder: '一句话说清楚',

@@ -402,6 +402,12 @@ export const useBoardsStore = defineStore('boards', () => {
     return post
   }
 
+  async function editPost(postId: number, input: Partial<PostInput>): Promise<PostDetail> {
+    const post = await boardsApi.updatePost(postId, input)
+    applyDetail(post)
+    return post
+  }
+
   /** A moderator's or author's change answered with the post: applied at once. */
   function applyDetail(post: PostDetail | undefined): void {
     if (!post) return
@@ -525,6 +531,7 @@ export const useBoardsStore = defineStore('boards', () => {
     loadUrgent,
     acknowledge,
     createPost,
+    editPost,
     toggleLike,
     comment,
     removeComment,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { applyMarkup, buildPostInput, emptyForm, endOfDay, fieldError, missingFields, textToHtml, type ComposeForm } from '../compose'
+import { applyMarkup, buildPostInput, emptyForm, endOfDay, fieldError, formFromPost, htmlToText, missingFields, textToHtml, type ComposeForm } from '../compose'
+import { detail, post } from '../../../tests/boards'
 
 function form(overrides: Partial<ComposeForm>): ComposeForm {
   return { ...emptyForm(), title: ' 标题 ', text: '正文', ...overrides }
@@ -104,5 +105,24 @@ describe('buildPostInput', () => {
     expect(fieldError({ 'extra.matter': '请填写办理事项' }, 'matter')).toBe('请填写办理事项')
     expect(fieldError({ title: '太长' }, 'title')).toBe('太长')
     expect(endOfDay('not a day')).toBeNull()
+  })
+})
+
+describe('editing', () => {
+  it('turns a body back into the editor’s markup, and that into the same HTML', () => {
+    const text = '**重要** 通知\n第二行\n\n- 身份证\n- 户口本\n\n见 [官网](https://example.cn/a?b=1&c=2)'
+    const html = textToHtml(text)
+    expect(htmlToText(html)).toBe(text)
+    expect(htmlToText('<h3>标题</h3><p>正文<em>斜体</em></p><ol><li>一</li></ol>')).toBe('标题\n\n正文*斜体*\n\n- 一')
+  })
+
+  it('fills the form from a post, keeping an idle item’s state and a resolved request', () => {
+    const idle = detail(post(5, 6, '婴儿车', { board: { id: 6, kind: 'idle', place_id: 10 }, extra: { item: '婴儿车', deal: 'exchange', state: 'reserved' } }))
+    const form = formFromPost({ ...idle, body: '<p>九成新</p>' })
+    expect(form).toMatchObject({ title: '婴儿车', text: '九成新', item: '婴儿车', deal: 'exchange', state: 'reserved' })
+    expect(buildPostInput(form, { kind: 'idle', can_moderate: false }).extra).toEqual({ item: '婴儿车', deal: 'exchange', state: 'reserved' })
+
+    const aid = formFromPost(detail(post(6, 4, '求助', { extra: { need: 'offer', resolved: true } })))
+    expect(buildPostInput(aid, { kind: 'mutual_aid', can_moderate: false }).extra).toEqual({ need: 'offer', resolved: true })
   })
 })

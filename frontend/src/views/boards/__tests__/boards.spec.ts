@@ -309,3 +309,35 @@ describe('PostView moderation', () => {
     expect(byTestId(wrapper, 'post-restore').exists()).toBe(true)
   })
 })
+
+describe('editing a post', () => {
+  it('opens the composer filled in and saves with PATCH, keeping the pictures left', async () => {
+    fakeChatServer()
+    const image = { id: 31, url: '/media/a.jpg', thumbnail_url: '/media/a-t.jpg', width: 800, height: 600 }
+    const mine = detail(post(86, 2, '停水通知', { images: [image] }), { can_edit: true, body: '<p>明天停水</p>' })
+    const http = fakeServer({
+      'GET /api/boards/urgent': { status: 200, body: [] },
+      'GET /api/boards/unread': { status: 200, body: {} },
+      'GET /api/boards': { status: 200, body: [board(2, 'notices', { can_post: true })] },
+      'GET /api/boards/posts/86': { status: 200, body: mine },
+      'GET /api/boards/posts/86/comments': { status: 200, body: [] },
+      'PATCH /api/boards/posts/86': { status: 200, body: { ...mine, title: '停水通知（更正）', edited_at: '2026-11-27T10:00:00+00:00' } },
+    })
+    const { wrapper, router } = await mountAt('/boards/posts/86/edit', liWei())
+    await flushPromises()
+
+    expect((byTestId(wrapper, 'compose-title').element as HTMLInputElement).value).toBe('停水通知')
+    expect((byTestId(wrapper, 'compose-body').element as HTMLTextAreaElement).value).toBe('明天停水')
+    await byTestId(wrapper, 'compose-title').setValue('停水通知（更正）')
+    await byTestId(wrapper, 'compose-form').trigger('submit')
+    await flushPromises()
+
+    expect(http.calls('PATCH', '/api/boards/posts/86')[0]?.body).toEqual({
+      title: '停水通知（更正）',
+      body: '<p>明天停水</p>',
+      image_ids: [31],
+      urgent: false,
+    })
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/boards/posts/86'))
+  })
+})
