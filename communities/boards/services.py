@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -45,6 +46,7 @@ COMMENT_MAX = 1000
 IMAGES_MAX = 9
 ATTACHMENTS_MAX = 10
 UNSET: Any = object()  # a field a PATCH leaves as it is
+IMAGE_FILES = ("image", "thumbnail")
 
 
 # --- Checks -------------------------------------------------------------------------------
@@ -100,17 +102,34 @@ def _own_uploads(model: Any, ids: object, user: User, post: Post | None, field: 
     return [found[pk] for pk in ids]
 
 
+def _forget(uploads: list[Any], fields: tuple[str, ...]) -> None:
+    """Delete upload rows now and their files once the transaction has committed."""
+    names = [getattr(item, name).name for item in uploads for name in fields]
+    for item in uploads:
+        item.delete()
+
+    def remove() -> None:
+        storage = default_storage
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(remove, robust=True)
+
+
 def _attach(
     post: Post, images_list: list[PostImage] | None, files: list[PostAttachment] | None
 ) -> None:
     if images_list is not None:
-        PostImage.objects.filter(post=post).exclude(pk__in=[i.pk for i in images_list]).delete()
+        kept = [image.pk for image in images_list]
+        _forget(list(PostImage.objects.filter(post=post).exclude(pk__in=kept)), IMAGE_FILES)
         for position, image in enumerate(images_list):
             image.post, image.position = post, position
             image.save(update_fields=["post", "position"])
     if files is not None:
-        PostAttachment.objects.filter(post=post).exclude(pk__in=[f.pk for f in files]).delete()
-        PostAttachment.objects.filter(pk__in=[f.pk for f in files]).update(post=post)
+        kept = [item.pk for item in files]
+        _forget(list(PostAttachment.objects.filter(post=post).exclude(pk__in=kept)), ("file",))
+        PostAttachment.objects.filter(pk__in=kept).update(post=post)
 
 
 def _check_uploads(

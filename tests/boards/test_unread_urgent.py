@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -128,7 +129,9 @@ def png(size: tuple[int, int] = (64, 48)) -> bytes:
     return buffer.getvalue()
 
 
-def test_pictures_and_guide_attachments_are_uploaded_then_put_on_a_post(town: Town) -> None:
+def test_pictures_and_guide_attachments_are_uploaded_then_put_on_a_post(
+    town: Town, django_capture_on_commit_callbacks: Any
+) -> None:
     li = api(town.li_wei)
     picture = li.client.post(
         "/api/boards/images", {"file": SimpleUploadedFile("a.png", png(), "image/png")}
@@ -160,9 +163,14 @@ def test_pictures_and_guide_attachments_are_uploaded_then_put_on_a_post(town: To
         {**post_body("notices"), "attachment_ids": [pdf.json()["id"]]},
     )
     assert attach.status_code == 400
-    edited = li.patch(f"/boards/posts/{post['id']}", {"image_ids": []}).json()
+    stored = PostImage.objects.get(pk=image["id"])
+    names = [stored.image.name, stored.thumbnail.name]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = li.patch(f"/boards/posts/{post['id']}", {"image_ids": []}).json()
     assert edited["images"] == []
     assert not PostImage.objects.filter(pk=image["id"]).exists()
+    assert not any(default_storage.exists(name) for name in names)
     assert PostAttachment.objects.get(pk=pdf.json()["id"]).post_id == post["id"]
 
 
