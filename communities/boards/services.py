@@ -8,7 +8,7 @@ commit) to the streams ``live.py`` names for the board.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -546,3 +546,15 @@ def attachment_upload(*, uploader: User, upload: UploadedFile) -> PostAttachment
     attachment.file.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
     attachment.save()
     return attachment
+
+
+def uploads_prune(*, older_than: timedelta) -> int:
+    """Delete pictures and files uploaded but never put on a post (an abandoned composer)
+    more than ``older_than`` ago; returns how many went."""
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        images_left = list(PostImage.objects.filter(post__isnull=True, created_at__lt=cutoff))
+        files_left = list(PostAttachment.objects.filter(post__isnull=True, created_at__lt=cutoff))
+        _forget(images_left, IMAGE_FILES)
+        _forget(files_left, ("file",))
+    return len(images_left) + len(files_left)
