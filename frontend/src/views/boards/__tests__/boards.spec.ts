@@ -60,16 +60,17 @@ describe('BoardsView', () => {
     await flushPromises()
 
     expect(wrapper.findAll('.van-tab').map((tab) => tab.text())).toEqual(['i宝山', '社区公告'])
+    expect(wrapper.find('.board-tab-id-2 [data-testid="board-tab-unread"]').exists()).toBe(false)
     expect(ids(wrapper)).toEqual(['post-30', 'post-40'])
     expect(http.calls('POST', '/api/boards/2/read')).toHaveLength(1)
-    expect(wrapper.find('.board-tab-id-2 .van-badge').exists()).toBe(false)
 
     // A post on the other board counts there, once, though two streams carry it.
     const news = post(60, 1, '区里的新闻', { board: { id: 1, kind: 'district', place_id: 1 } })
     socket.event({ type: 'post.created', post: news, stream: 'feed.district.1' })
     socket.event({ type: 'post.created', post: news, stream: 'feed.observe.1' })
     await flushPromises()
-    expect(wrapper.find('.board-tab-id-1 .van-badge').text()).toBe('1')
+    expect(wrapper.find('.board-tab-id-1 [data-testid="board-tab-unread"]').text()).toBe('1')
+    expect(wrapper.find('.board-tab-id-1 .visually-hidden').text()).toBe('i宝山，1 条未读')
   })
 
   it('inserts new posts at once at the top, or behind an "N new posts" bar when scrolled down', async () => {
