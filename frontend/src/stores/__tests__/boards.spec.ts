@@ -68,6 +68,35 @@ describe('boards store: loading', () => {
   })
 })
 
+describe('boards store: reconnecting', () => {
+  it('reloads open lists and unread counts when the missed events could not all be replayed', async () => {
+    const http = fakeServer({
+      'GET /api/boards/urgent': { status: 200, body: [] },
+      'GET /api/boards/unread': { status: 200, body: { '2': 0 } },
+      'GET /api/boards/2/posts': { status: 200, body: { pinned: [], posts: [older], next_before: null } },
+    })
+    const socket = fakeChatServer({
+      handlers: { resume: () => ({ type: 'resumed', last_event_id: 6000, complete: false }) },
+    })
+    setActivePinia(createPinia())
+    useSessionStore().set(wangFang())
+    const boards = useBoardsStore()
+    boards.start()
+    await flushPromises()
+    await boards.loadList(2)
+    socket.event({ type: 'post.created', post: post(41, 6, '闲置', { board: { id: 6, kind: 'idle', place_id: 10 } }) })
+    expect(http.calls('GET', '/api/boards/2/posts')).toHaveLength(1)
+
+    http.set('GET /api/boards/2/posts', { status: 200, body: { pinned: [], posts: [post(45, 2, '断线时发的'), older], next_before: null } })
+    socket.socket.drop()
+    await vi.waitFor(() => expect(http.calls('GET', '/api/boards/2/posts')).toHaveLength(2), { timeout: 3000 })
+    await flushPromises()
+
+    expect(boards.lists[2]?.posts.map((p) => p.id)).toEqual([45, 40])
+    expect(http.calls('GET', '/api/boards/unread')).toHaveLength(2)
+  })
+})
+
 describe('boards store: live frames', () => {
   it('inserts a new post at the top of the open board when the reader is at the top', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
