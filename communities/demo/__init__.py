@@ -14,7 +14,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import JoinApplication, Membership, Place, PlaceKind, RoleKind, User
+from communities.models import (
+    AwayMembership,
+    JoinApplication,
+    Membership,
+    Place,
+    PlaceKind,
+    RoleKind,
+    User,
+)
 from communities.services import place_ensure, role_grant
 
 DEMO_PASSWORD = "shequtong"
@@ -69,6 +77,7 @@ class Person:
     roles: tuple[tuple[str, str], ...] = ()  # (role kind, place name)
     what: str = ""
     show_identity: bool = False
+    away: str | None = None  # a village they belong to while living elsewhere
 
 
 PEOPLE = (
@@ -212,6 +221,14 @@ PEOPLE = (
         None,
         what="has applied to join 美罗家园二期, waiting in li_wei's review queue",
     ),
+    Person(
+        "tang_lan",
+        "唐兰",
+        "13900000019",
+        None,
+        what="from 天平村, living in another city: its notices and hometown board (乡愁乡音)",
+        away="天平村",
+    ),
 )
 PENDING = {"zhu_xia": ("美罗家园二期", "5", "2", "302")}
 
@@ -279,6 +296,13 @@ def seed() -> SeedResult:
                 place=by_name[place_name],
                 show_identity=person.show_identity and kind == RoleKind.PARTY_MEMBER,
             )
+        if (
+            person.away
+            and not AwayMembership.objects.filter(
+                user=user, village=by_name[person.away], status=AwayMembership.Status.ACTIVE
+            ).exists()
+        ):
+            AwayMembership.objects.create(user=user, village=by_name[person.away])
         result.logins.append(person)
 
     for username, (estate_name, building, unit, room) in PENDING.items():
