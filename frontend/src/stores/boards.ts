@@ -270,6 +270,11 @@ export const useBoardsStore = defineStore('boards', () => {
 
   // ---- live frames --------------------------------------------------------------------------
 
+  /** A board on screen in a hidden page (phone locked, another tab) is not being read. */
+  function pageVisible(): boolean {
+    return typeof document === 'undefined' || document.visibilityState !== 'hidden'
+  }
+
   function created(post: PostSummary): void {
     const boardId = post.board.id
     const isNew = !seen.has(post.id)
@@ -287,9 +292,10 @@ export const useBoardsStore = defineStore('boards', () => {
     }
 
     if (isNew && !mine) {
-      if (viewing.value === boardId) {
+      if (viewing.value === boardId && pageVisible()) {
         if (atTop.value) markReadSoon(boardId)
-      } else {
+      } else if (!lists.value[boardId]?.incoming.some((p) => p.id === post.id)) {
+        // (A post waiting behind the bar is counted when the reader leaves the board.)
         unread.value[boardId] = (unread.value[boardId] ?? 0) + 1
         let counted = countedUnread.get(boardId)
         if (!counted) countedUnread.set(boardId, (counted = new Set()))

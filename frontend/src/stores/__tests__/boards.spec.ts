@@ -145,6 +145,19 @@ describe('boards store: live frames', () => {
     expect(boards.unreadTotal).toBe(3)
   })
 
+  it('counts a post on the open board as unread while the page is hidden', async () => {
+    const { socket, boards } = await startBoards()
+    await boards.loadList(2)
+    boards.setViewing(2, true)
+    boards.markRead(2)
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+
+    socket.event({ type: 'post.created', post: post(55, 2, '夜里发的通知') })
+
+    expect(boards.lists[2]?.posts.map((p) => p.id)).toEqual([55, 40])
+    expect(boards.unread[2]).toBe(1)
+  })
+
   it('does not count my own post, nor a post already listed, as unread', async () => {
     const { socket, boards } = await startBoards()
     await boards.loadList(2)
