@@ -25,7 +25,7 @@ from .auth import authenticate
 from .feeds import event_frame, send_now
 from .groups import conversation_group, user_group
 from .hub import hub
-from .outbound import FORMS, GONE, Outgoing, Wire, finish, wire_for
+from .outbound import FORMS, GONE, Outgoing, Wire, client_gone, finish, wire_for
 from .protocol import ProtocolError, error_frame, field
 from .shapes import message_out
 from .watchdog import watchdog
@@ -36,6 +36,7 @@ logger = logging.getLogger("shequtong.ws")
 REFRESH_ON = frozenset(
     {"application.decided", "membership.changed", "conversation.joined", "conversation.left"}
 )
+GONE_BEFORE_SET_UP = object()
 RESUME_OVERLAP = 50  # ids: covers events committed out of id order around a disconnect
 
 Handler = Callable[["ChatConsumer", dict[str, Any]], Awaitable[dict[str, Any] | None]]
@@ -89,12 +90,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # and daphne drops a handshake its application has not accepted within 5 s.
         await self.accept(self.codec.subprotocol)
         loaded = await database_sync_to_async(self.load)()
+        if loaded is GONE_BEFORE_SET_UP:
+            return
         if loaded is None:
             await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
             return
         # Chosen once the handshake is complete (uvicorn finishes it after accept returns).
         self.wire = wire_for(self.base_send, self.codec.binary)
-        self.user, state = loaded
+        user, state = loaded
+        if client_gone(self.base_send):
+            return
+        self.user = user
         self.hides_presence = state.hides_presence
         await self.refresh_subscriptions(state.subscriptions)
         # An event committed after connect_state read the newest id but before the joins
@@ -126,8 +132,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.outbox = None
             self.queue_frame(ready)
 
-    def load(self) -> tuple[User, selectors.ConnectState] | None:
-        """Who this is and what they follow: one trip to the database thread."""
+    def load(self) -> Any:
+        """Who this is and what they follow: one trip to the database thread. None when
+        nobody is authenticated; nothing is loaded for a client that has gone meanwhile
+        (in a reconnect storm, clients give up waiting and come again)."""
+        if client_gone(self.base_send):
+            return GONE_BEFORE_SET_UP
         user = authenticate(self.scope)
         if user is None:
             return None
@@ -241,6 +251,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def shed_slow_reader(self) -> None:
         logger.warning("shedding slow reader user=%s", getattr(self.user, "pk", None))
+        self.wire.shedding()
         self.gone()
         if self.writer is not None:
             self.writer.cancel()

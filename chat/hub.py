@@ -23,6 +23,8 @@ from .outbound import Outgoing
 
 logger = logging.getLogger("shequtong.hub")
 
+BATCH = 64  # group messages handled in one step of the event loop, at most
+
 
 class Socket(Protocol):
     def push(self, out: Outgoing) -> None: ...
@@ -66,12 +68,20 @@ class Hub:
                     await layer.group_discard(group, self.channel)
 
     async def run(self, layer: Any, channel: str) -> None:
+        handled = 0
         while True:
+            # Returns without suspending while messages are queued: a backlog is worked
+            # through in one step of the loop, and each socket's frames of that step leave
+            # in one write (chat/outbound.py's Cork) — bounded by a yield every few messages.
             message = await layer.receive(channel)
             try:
                 self.dispatch(message)
             except Exception:
                 logger.exception("could not dispatch %s", message.get("type"))
+            handled += 1
+            if handled >= BATCH:
+                handled = 0
+                await asyncio.sleep(0)  # let the corked frames go and other tasks run
 
     def dispatch(self, message: dict[str, Any]) -> None:
         sockets = self.members.get(message.get("group", ""))

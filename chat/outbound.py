@@ -30,6 +30,7 @@ import contextlib
 import functools
 import json
 import struct
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
@@ -39,6 +40,7 @@ import msgpack
 ASGI_TEXT, ASGI_BINARY, FRAME_TEXT, FRAME_BINARY = range(4)
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+SHED_CLOSE_TIMEOUT = 10.0  # seconds a shed client has to read its 4408 before the drop
 
 
 def encode_text(frame: dict[str, Any]) -> str:
@@ -149,7 +151,8 @@ except ImportError:  # pragma: no cover - websockets comes with the test and ben
 class Wire:
     """How one socket's frames reach the network."""
 
-    kind: int = ASGI_TEXT
+    __slots__ = ("kind",)
+    kind: int  # which form of a frame it writes (ASGI_TEXT … FRAME_BINARY)
 
     def write(self, item: Any) -> Any:
         """Write now; returns a (coroutine, waiting) pair if the write has to wait."""
@@ -162,6 +165,10 @@ class Wire:
         return False
 
     async def resumed(self) -> None:
+        return None
+
+    def shedding(self) -> None:
+        """The socket is about to be closed for falling behind."""
         return None
 
     def detach(self) -> None:
@@ -189,7 +196,78 @@ class AsgiWire(Wire):
         await self.send(item)
 
 
-class DaphneWire(Wire):
+class Cork:
+    """The frame wires of one event loop with frames written during the current step of the
+    loop. They go out together when the step ends (``call_soon``): a socket that gets several
+    frames in one step — the hub working through a backlog of group messages — gets them in
+    one system call instead of one each. Under light load every step carries one frame and
+    this changes nothing but the order of the calls."""
+
+    __slots__ = ("loop", "wires", "scheduled")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.wires: list[FrameWire] = []
+        self.scheduled = False
+
+    def add(self, wire: FrameWire) -> None:
+        self.wires.append(wire)
+        if not self.scheduled:
+            self.scheduled = True
+            self.loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        wires, self.wires = self.wires, []
+        self.scheduled = False
+        for wire in wires:
+            wire.flush()
+
+
+_corks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Cork] = weakref.WeakKeyDictionary()
+
+
+def cork() -> Cork:
+    loop = asyncio.get_running_loop()
+    found = _corks.get(loop)
+    if found is None:
+        found = _corks[loop] = Cork(loop)
+    return found
+
+
+class FrameWire(Wire):
+    """A wire that writes finished WebSocket frames (bytes) to the connection itself."""
+
+    __slots__ = ("cork", "pending")
+
+    def __init__(self, binary: bool) -> None:
+        self.kind = FRAME_BINARY if binary else FRAME_TEXT
+        self.cork = cork()
+        self.pending: list[bytes] | None = None
+
+    def write(self, item: Any) -> Any:
+        pending = self.pending
+        if pending is None:
+            self.pending = [item]
+            self.cork.add(self)
+        else:
+            pending.append(item)
+        return None
+
+    def flush(self) -> None:
+        pending = self.pending
+        self.pending = None
+        if pending:
+            self.send_now(pending[0] if len(pending) == 1 else b"".join(pending))
+
+    async def write_later(self, item: Any) -> None:
+        self.flush()  # anything corked goes first
+        self.send_now(item)
+
+    def send_now(self, data: bytes) -> None:
+        raise NotImplementedError
+
+
+class DaphneWire(FrameWire):
     """daphne: frames straight to the Twisted transport, paused by Twisted's producer
     protocol. Registered as the producer of the upgraded HTTP channel (which daphne leaves
     registered on the transport and which forwards pause/resume to its producer)."""
@@ -197,6 +275,7 @@ class DaphneWire(Wire):
     __slots__ = ("protocol", "transport", "open", "consumer", "is_paused", "waiter", "socket")
 
     def __init__(self, protocol: Any, binary: bool) -> None:
+        super().__init__(binary)
         self.protocol = protocol
         self.transport = protocol.transport
         self.open = protocol.STATE_OPEN
@@ -209,7 +288,6 @@ class DaphneWire(Wire):
             hasattr(self.transport, name) for name in ("dataBuffer", "_tempDataLen")
         ):
             self.socket = self.transport.getHandle()
-        self.kind = FRAME_BINARY if binary else FRAME_TEXT
         self.is_paused = False
         self.waiter: asyncio.Future[None] | None = None
         channel: Any = getattr(self.transport, "producer", None)
@@ -217,9 +295,9 @@ class DaphneWire(Wire):
         consumer.registerProducer(self, True)
         self.consumer = consumer
 
-    def write(self, item: Any) -> Any:
+    def send_now(self, data: bytes) -> None:
         if self.protocol.state != self.open:  # closing or closed: nothing more to write
-            return None
+            return
         transport = self.transport
         if (
             self.socket is not None
@@ -229,17 +307,13 @@ class DaphneWire(Wire):
             and not transport.disconnecting
         ):
             try:
-                sent = self.socket.send(item)
+                sent = self.socket.send(data)
             except OSError:  # full, or failing: Twisted's own write finds out which
                 sent = 0
-            if sent == len(item):
-                return None
-            item = item[sent:]
-        transport.write(item)
-        return None
-
-    async def write_later(self, item: Any) -> None:
-        self.write(item)
+            if sent == len(data):
+                return
+            data = data[sent:]
+        transport.write(data)
 
     def paused(self) -> bool:
         return self.is_paused
@@ -249,6 +323,12 @@ class DaphneWire(Wire):
             if self.waiter is None or self.waiter.done():
                 self.waiter = asyncio.get_running_loop().create_future()
             await self.waiter
+
+    def shedding(self) -> None:
+        # The 4408 close frame waits behind what Twisted and the kernel still buffer for
+        # this client; autobahn would drop the connection 1 s after sending it, usually
+        # before a slow client got that far. Give it time to read its close code.
+        self.protocol.closeHandshakeTimeout = SHED_CLOSE_TIMEOUT
 
     # Twisted's IPushProducer, called by the transport on the event loop's thread.
     def pauseProducing(self) -> None:  # noqa: N802
@@ -268,26 +348,22 @@ class DaphneWire(Wire):
         self.stopProducing()
 
 
-class UvicornWire(Wire):
+class UvicornWire(FrameWire):
     """uvicorn (websockets implementation): frames straight to the asyncio transport;
     paused while the transport buffers more than its high-water mark."""
 
     __slots__ = ("protocol", "transport", "open", "high")
 
     def __init__(self, protocol: Any, binary: bool) -> None:
+        super().__init__(binary)
         self.protocol = protocol
         self.transport = protocol.transport
         self.open = protocol.state  # OPEN: attached right after the handshake
-        self.kind = FRAME_BINARY if binary else FRAME_TEXT
         self.high = self.transport.get_write_buffer_limits()[1]
 
-    def write(self, item: Any) -> Any:
+    def send_now(self, data: bytes) -> None:
         if self.protocol.state is self.open:
-            self.transport.write(item)
-        return None
-
-    async def write_later(self, item: Any) -> None:
-        self.write(item)
+            self.transport.write(data)
 
     def paused(self) -> bool:
         return bool(self.transport.get_write_buffer_size() > self.high)
@@ -295,6 +371,24 @@ class UvicornWire(Wire):
     async def resumed(self) -> None:
         if self.paused():
             await self.protocol.drain()
+
+
+def client_gone(send: Send) -> bool:
+    """Whether the server behind ``send`` already knows the client has gone (daphne,
+    uvicorn); False when it cannot tell. Safe to call from another thread: it only reads."""
+    try:
+        if isinstance(send, functools.partial) and getattr(send.func, "__name__", "") == (
+            "handle_reply"
+        ):
+            protocol = send.args[0]
+            return bool(protocol.state == protocol.STATE_CLOSED)
+        owner = getattr(send, "__self__", None)
+        if owner is not None and getattr(send, "__name__", "") == "asgi_send":
+            transport = getattr(owner, "transport", None)
+            return transport is None or bool(transport.is_closing())
+    except Exception:
+        pass
+    return False
 
 
 def wire_for(send: Send, binary: bool) -> Wire:
