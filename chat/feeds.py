@@ -7,10 +7,13 @@ from it) and publishes it to its stream's group once the transaction commits.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -23,11 +26,48 @@ def _send(group: str, frame: Frame) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    message = {"type": "deliver", "group": group, "frame": frame}
+    loop = _serving_loop()
+    if loop is not None:
+        # A database thread of a server process, which every socket of the process shares:
+        # hand the publish to the event loop instead of waiting for Redis here. Publishes
+        # start in the order they were handed over (and the layer sends them in order).
+        loop.call_soon_threadsafe(_publish_on_loop, layer, group, message)
+        return
     try:
-        async_to_sync(layer.group_send)(group, {"type": "deliver", "group": group, "frame": frame})
+        async_to_sync(layer.group_send)(group, message)
     except Exception:
         # The database is the record; a lost push is repaired by the client's resume.
         logger.exception("could not publish %s to %s", frame.get("type"), group)
+
+
+def _serving_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop this thread works for (asgiref's sync_to_async), if any."""
+    local = SyncToAsync.threadlocal
+    loop = getattr(local, "main_event_loop", None)
+    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    if not loop.is_running() or loop.is_closed():
+        return None
+    with contextlib.suppress(RuntimeError):
+        if asyncio.get_running_loop() is loop:  # called on the loop itself: not a worker
+            return None
+    return loop
+
+
+_publishing: set[asyncio.Task[None]] = set()
+
+
+def _publish_on_loop(layer: Any, group: str, message: dict[str, Any]) -> None:
+    task = asyncio.ensure_future(layer.group_send(group, message))
+    _publishing.add(task)
+    task.add_done_callback(_published)
+
+
+def _published(task: asyncio.Task[None]) -> None:
+    _publishing.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("could not publish to the channel layer", exc_info=task.exception())
 
 
 def publish(stream: str, event: dict[str, Any]) -> Frame:
