@@ -48,7 +48,9 @@ class BoardOut(Schema):
     kind: str
     place: PlaceOut
     can_post: bool
-    can_moderate: bool
+    can_comment: bool  # and like
+    can_moderate: bool  # hide, restore, delete, pin, review, board settings
+    can_manage: bool  # pin and hide (moderators, and a property manager on their board)
     requires_review: bool
     unread: int
 
@@ -98,7 +100,9 @@ class PostDetailOut(PostSummaryOut):
     attachments: list[AttachmentOut]
     liked: bool
     can_edit: bool
+    can_comment: bool
     can_moderate: bool
+    can_manage: bool
     revisions: int
 
 
@@ -200,8 +204,8 @@ def _detail(request: HttpRequest, post: Post, access: BoardAccess) -> dict[str, 
     return post_detail(
         post,
         liked=selectors.liked_by(user, post),
+        access=access,
         can_edit=may_edit(access, post, user.pk),
-        can_moderate=access.moderate,
         revisions=post.revisions.count(),
     )
 
@@ -218,6 +222,28 @@ def board_list(request: HttpRequest, place: int | None = None) -> list[dict[str,
     boards = selectors.boards_of(user, place_id=place)
     unread = selectors.unread_counts(user, [board for board, _ in boards])
     return [board_out(board, access, unread=unread[board.pk]) for board, access in boards]
+
+
+class ObservedOut(Schema):
+    id: int
+    name: str
+    kind: str
+    street: str
+
+
+@router.get("/boards/places", response=list[ObservedOut])
+def observed_places(request: HttpRequest) -> list[dict[str, Any]]:
+    """For supervisors: the communities below them, whose boards ``GET /boards?place=``
+    lists (read-only). Empty for everyone else."""
+    return [
+        {
+            "id": place.pk,
+            "name": place.name,
+            "kind": place.kind,
+            "street": place.parent.name if place.parent else "",
+        }
+        for place in selectors.observed_communities(current_user(request))
+    ]
 
 
 @router.get("/boards/unread", response=dict[str, int])

@@ -9,7 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from communities.errors import Forbidden, NotFound
-from communities.models import Place, PlaceKind, User
+from communities.models import COMMUNITY_KINDS, Place, PlaceKind, User
+from communities.permissions import Action, places_where
 
 from .models import Board, BoardKind, BoardReadMark, Comment, Post, PostLike, UrgentAck
 from .rules import BoardAccess, Reach, board_kinds, sees_post
@@ -78,6 +79,13 @@ def boards_of(user: User, *, place_id: int | None = None) -> list[tuple[Board, B
     if place_id is not None and not readable:
         raise NotFound()
     return readable
+
+
+def observed_communities(user: User) -> list[Place]:
+    """The communities below a supervisor's street or district, whose boards they read
+    (``boards_of(place_id=…)``); nobody else observes any."""
+    ids = [place.pk for place in places_where(user, Action.SUPERVISE, kinds=COMMUNITY_KINDS)]
+    return list(Place.objects.filter(pk__in=ids).select_related("parent").order_by("path"))
 
 
 def board_for(user: User, board_id: int) -> tuple[Board, BoardAccess, Reach]:

@@ -32,7 +32,9 @@ def board_out(board: Board, access: BoardAccess, *, unread: int = 0) -> dict[str
         "kind": board.kind,
         "place": {"id": place.pk, "name": place.name, "kind": place.kind},
         "can_post": access.post,
+        "can_comment": access.comment,
         "can_moderate": access.moderate,
+        "can_manage": access.manage,
         "requires_review": board.requires_review,
         "unread": unread,
     }
@@ -86,7 +88,7 @@ def post_summary(post: Post) -> dict[str, Any]:
 
 
 def post_detail(
-    post: Post, *, liked: bool, can_edit: bool, can_moderate: bool, revisions: int
+    post: Post, *, access: BoardAccess, liked: bool, can_edit: bool, revisions: int
 ) -> dict[str, Any]:
     return {
         **post_summary(post),
@@ -94,7 +96,9 @@ def post_detail(
         "attachments": [attachment_out(item) for item in post.attachments.all()],
         "liked": liked,
         "can_edit": can_edit,
-        "can_moderate": can_moderate,
+        "can_comment": access.comment,
+        "can_moderate": access.moderate,
+        "can_manage": access.manage,
         "revisions": revisions,
     }
 

@@ -37,6 +37,7 @@ def test_a_notice_is_published_sanitised_and_shaped(town: Town) -> None:
         *("id", "board", "title", "excerpt", "author", "status", "pinned", "urgent"),
         *("expires_at", "created_at", "edited_at", "likes", "comments", "reads", "images"),
         *("extra", "body", "attachments", "liked", "can_edit", "can_moderate", "revisions"),
+        *("can_comment", "can_manage"),
     }
 
 

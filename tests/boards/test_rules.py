@@ -169,7 +169,12 @@ def test_the_property_manager_pins_and_hides_but_does_not_moderate(town: Town) -
     assert manager.post(f"/boards/posts/{post.pk}/restore").json()["status"] == "published"
     refused = manager.patch(f"/boards/{town.boards['property'].pk}", {"requires_review": True})
     assert refused.status_code == 403
-    assert manager.get(f"/boards/posts/{post.pk}").json()["can_moderate"] is False
+    detail = manager.get(f"/boards/posts/{post.pk}").json()
+    assert (detail["can_moderate"], detail["can_manage"], detail["can_comment"]) == (
+        False,
+        True,
+        True,
+    )
 
 
 def test_supervisors_read_every_board_below_them_but_never_write(town: Town) -> None:

@@ -49,9 +49,26 @@ def test_each_person_lists_the_boards_of_their_own_places(town: Town) -> None:
 def test_supervisors_look_at_a_place_below_them(town: Town) -> None:
     boards = api(town.liu_yang).get("/boards", place=town.world.meiluo.pk).json()
     assert len(boards) == 7  # five community boards and two property boards
-    assert not any(board["can_post"] or board["can_moderate"] for board in boards)
+    assert not any(
+        board["can_post"] or board["can_comment"] or board["can_moderate"] or board["can_manage"]
+        for board in boards
+    )
     assert api(town.wusong_supervisor).get("/boards", place=town.world.meiluo.pk).status_code == 404
     assert api(town.wang_fang).get("/boards", place=town.world.gongkang.pk).status_code == 404
+
+
+def test_supervisors_list_the_communities_below_them_and_nobody_else_does(town: Town) -> None:
+    below_luodian = api(town.liu_yang).get("/boards/places").json()
+    assert {(p["name"], p["street"]) for p in below_luodian} == {
+        ("美罗家园居委", "罗店镇"),
+        (town.village.name, "罗店镇"),
+    }
+    whole = {p["name"] for p in api(town.huang_jun).get("/boards/places").json()}
+    assert whole == {"美罗家园居委", town.village.name, "共康居委"}
+    for name in ("wang_fang", "li_wei", "ma_lin", "nobody"):
+        assert api(town.people[name]).get("/boards/places").json() == []
+    for board in api(town.liu_yang).get("/boards", place=town.village.pk).json():
+        assert board["place"]["id"] in {town.village.pk, town.village_1.pk}
 
 
 def test_unread_counts_others_posts_after_the_read_mark(town: Town) -> None:

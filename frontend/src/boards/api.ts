@@ -5,6 +5,7 @@ import type {
   BoardComment,
   ItemState,
   LikeState,
+  ObservedPlace,
   PostAttachment,
   PostDetail,
   PostImage,
@@ -16,6 +17,11 @@ import type {
 
 export function listBoards(place?: number): Promise<Board[]> {
   return request('GET', `/api/boards${query({ place })}`)
+}
+
+/** Supervisors: the communities below them whose boards they may look at. */
+export function observedPlaces(): Promise<ObservedPlace[]> {
+  return request('GET', '/api/boards/places')
 }
 
 export function getUnread(): Promise<Record<string, number>> {

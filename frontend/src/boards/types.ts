@@ -21,13 +21,25 @@ export interface BoardPlace {
   kind: string
 }
 
+/** A community below a supervisor's street or district. */
+export interface ObservedPlace {
+  id: number
+  name: string
+  kind: string
+  street: string
+}
+
 /** A board I may read, with what I may do there. */
 export interface Board {
   id: number
   kind: BoardKind
   place: BoardPlace
   can_post: boolean
+  /** Comment and like (readers, except supervisors reading through supervision alone). */
+  can_comment: boolean
   can_moderate: boolean
+  /** Pin, hide and restore: moderators, and a property manager on their own board. */
+  can_manage: boolean
   requires_review: boolean
   unread: number
 }
@@ -107,7 +119,9 @@ export interface PostDetail extends PostSummary {
   attachments: PostAttachment[]
   liked: boolean
   can_edit: boolean
+  can_comment: boolean
   can_moderate: boolean
+  can_manage: boolean
   revisions: number
 }
 

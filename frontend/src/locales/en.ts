@@ -346,6 +346,11 @@ const en: Messages = {
     saved: 'Saved',
   },
   boards: {
+    observe: {
+      label: 'Community to look at',
+      mine: 'My boards',
+      readOnly: 'Read-only: supervisors look at the boards below them; they do not post, comment or like.',
+    },
     title: 'Community',
     tab: 'Community',
     tabUnread: 'Community, {count} unread',

@@ -346,6 +346,11 @@ const zhCN = {
     saved: '已保存',
   },
   boards: {
+    observe: {
+      label: '查看辖区社区',
+      mine: '我的版块',
+      readOnly: '只读：督导可查看辖区内各社区的版块，不能发帖、评论或点赞。',
+    },
     title: '社区',
     tab: '社区',
     tabUnread: '社区，{count} 条未读',

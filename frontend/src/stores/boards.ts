@@ -167,8 +167,12 @@ export const useBoardsStore = defineStore('boards', () => {
 
   // ---- loading ----------------------------------------------------------------------------
 
-  async function loadBoards(place?: number): Promise<Board[]> {
-    const found = await boardsApi.listBoards(place)
+  /** A community a supervisor looks at (0: my own boards). */
+  const observing = ref(0)
+
+  async function loadBoards(place: number = observing.value): Promise<Board[]> {
+    const found = await boardsApi.listBoards(place || undefined)
+    observing.value = place
     boards.value = found
     boardsLoaded.value = true
     for (const board of found) if (typeof board.unread === 'number') unread.value[board.id] = board.unread
@@ -524,6 +528,7 @@ export const useBoardsStore = defineStore('boards', () => {
     start,
     stop,
     loadBoards,
+    observing,
     loadUnread,
     loadList,
     loadMore,

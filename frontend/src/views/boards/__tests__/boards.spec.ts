@@ -73,6 +73,30 @@ describe('BoardsView', () => {
     expect(wrapper.find('.board-tab-id-1 .visually-hidden').text()).toBe('i宝山，1 条未读')
   })
 
+  it('lets a supervisor switch to the boards of a community below them, read-only', async () => {
+    fakeChatServer()
+    const below = board(5, 'notices', { place: { id: 9, name: '美罗家园居委', kind: 'residents_committee' } })
+    const http = boardRoutes({
+      'GET /api/boards/places': { status: 200, body: [{ id: 9, name: '美罗家园居委', kind: 'residents_committee', street: '罗店镇' }] },
+      'GET /api/boards?place=9': { status: 200, body: [below] },
+      'GET /api/boards/5/posts': { status: 200, body: { pinned: [], posts: [post(70, 5, '美罗的通知')], next_before: null } },
+      'POST /api/boards/5/read': { status: 200, body: { unread: 0 } },
+    })
+    const { wrapper } = await mountAt('/boards?board=2', wangFang())
+    await flushPromises()
+    expect(ids(wrapper)).toEqual(['post-30', 'post-40'])
+
+    const select = wrapper.find('[data-testid="board-observe"]')
+    expect(select.findAll('option').map((o) => o.text())).toEqual(['我的版块', '罗店镇 · 美罗家园居委'])
+    await select.setValue('9')
+    await flushPromises()
+
+    expect(http.calls('GET', '/api/boards?place=9')).toHaveLength(1)
+    expect(wrapper.findAll('.van-tab').map((tab) => tab.text())).toEqual(['社区公告'])
+    expect(ids(wrapper)).toEqual(['post-70'])
+    expect(wrapper.text()).toContain('只读')
+  })
+
   it('inserts new posts at once at the top, or behind an "N new posts" bar when scrolled down', async () => {
     const socket = fakeChatServer()
     boardRoutes()
@@ -288,7 +312,7 @@ describe('Community tab', () => {
 describe('PostView moderation', () => {
   it('lets a moderator hide a post after confirming', async () => {
     fakeChatServer()
-    const notice = detail(post(85, 2, '错误的通知'), { can_moderate: true })
+    const notice = detail(post(85, 2, '错误的通知'), { can_moderate: true, can_manage: true })
     const http = fakeServer({
       'GET /api/boards/urgent': { status: 200, body: [] },
       'GET /api/boards/unread': { status: 200, body: {} },
@@ -308,6 +332,41 @@ describe('PostView moderation', () => {
     expect(http.calls('POST', '/api/boards/posts/85/hide')).toHaveLength(1)
     expect(byTestId(wrapper, 'post-hidden').exists()).toBe(true)
     expect(byTestId(wrapper, 'post-restore').exists()).toBe(true)
+  })
+})
+
+describe('PostView for those who only look', () => {
+  function routes(notice: ReturnType<typeof detail>) {
+    return fakeServer({
+      'GET /api/boards/urgent': { status: 200, body: [] },
+      'GET /api/boards/unread': { status: 200, body: {} },
+      'GET /api/boards/posts/87': { status: 200, body: notice },
+      'GET /api/boards/posts/87/comments': { status: 200, body: [] },
+    })
+  }
+
+  it('gives a supervisor no comment box, a disabled like and no moderation', async () => {
+    fakeChatServer()
+    routes(detail(post(87, 2, '社区通知'), { can_comment: false }))
+    const { wrapper } = await mountAt('/boards/posts/87', liWei())
+    await flushPromises()
+
+    expect(byTestId(wrapper, 'post-title').text()).toBe('社区通知')
+    expect(byTestId(wrapper, 'comment-form').exists()).toBe(false)
+    expect(byTestId(wrapper, 'post-like').attributes('disabled')).toBeDefined()
+    expect(byTestId(wrapper, 'post-hide').exists()).toBe(false)
+  })
+
+  it('lets a property manager pin and hide but not delete a resident\'s post', async () => {
+    fakeChatServer()
+    routes(detail(post(87, 7, '电梯维保'), { can_manage: true }))
+    const { wrapper } = await mountAt('/boards/posts/87', liWei())
+    await flushPromises()
+
+    expect(byTestId(wrapper, 'post-hide').exists()).toBe(true)
+    expect(byTestId(wrapper, 'post-pin').exists()).toBe(true)
+    expect(byTestId(wrapper, 'post-delete').exists()).toBe(false)
+    expect(byTestId(wrapper, 'comment-form').exists()).toBe(true)
   })
 })
 
