@@ -203,24 +203,19 @@ class Cork:
     one system call instead of one each. Under light load every step carries one frame and
     this changes nothing but the order of the calls."""
 
-    __slots__ = ("loop", "wires", "scheduled")
+    __slots__ = ("loop", "wires")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.wires: list[FrameWire] = []
-        self.scheduled = False
-
-    def add(self, wire: FrameWire) -> None:
-        self.wires.append(wire)
-        if not self.scheduled:
-            self.scheduled = True
-            self.loop.call_soon(self.flush)
 
     def flush(self) -> None:
         wires, self.wires = self.wires, []
-        self.scheduled = False
         for wire in wires:
-            wire.flush()
+            pending = wire.pending
+            wire.pending = None
+            if pending is not None:
+                wire.send_now(pending if isinstance(pending, bytes) else b"".join(pending))
 
 
 _corks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Cork] = weakref.WeakKeyDictionary()
@@ -242,22 +237,27 @@ class FrameWire(Wire):
     def __init__(self, binary: bool) -> None:
         self.kind = FRAME_BINARY if binary else FRAME_TEXT
         self.cork = cork()
-        self.pending: list[bytes] | None = None
+        self.pending: bytes | list[bytes] | None = None  # written this step, not sent yet
 
     def write(self, item: Any) -> Any:
         pending = self.pending
         if pending is None:
-            self.pending = [item]
-            self.cork.add(self)
-        else:
+            self.pending = item
+            cork = self.cork
+            if not cork.wires:
+                cork.loop.call_soon(cork.flush)
+            cork.wires.append(self)
+        elif type(pending) is list:
             pending.append(item)
+        else:
+            self.pending = [pending, item]  # type: ignore[list-item]
         return None
 
     def flush(self) -> None:
         pending = self.pending
         self.pending = None
-        if pending:
-            self.send_now(pending[0] if len(pending) == 1 else b"".join(pending))
+        if pending is not None:
+            self.send_now(pending if isinstance(pending, bytes) else b"".join(pending))
 
     async def write_later(self, item: Any) -> None:
         self.flush()  # anything corked goes first
