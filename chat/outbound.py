@@ -29,12 +29,15 @@ import asyncio
 import contextlib
 import functools
 import json
+import logging
 import struct
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 import msgpack
+
+logger = logging.getLogger("shequtong.ws")
 
 # Wire forms of a frame, by index: what each kind of socket writes.
 ASGI_TEXT, ASGI_BINARY, FRAME_TEXT, FRAME_BINARY = range(4)
@@ -215,7 +218,10 @@ class Cork:
             pending = wire.pending
             wire.pending = None
             if pending is not None:
-                wire.send_now(pending if isinstance(pending, bytes) else b"".join(pending))
+                try:
+                    wire.send_now(pending if isinstance(pending, bytes) else b"".join(pending))
+                except Exception:  # one broken connection must not hold up the others
+                    logger.warning("could not write to a socket", exc_info=True)
 
 
 _corks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Cork] = weakref.WeakKeyDictionary()
