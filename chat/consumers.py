@@ -103,12 +103,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.user = user
         self.hides_presence = state.hides_presence
         await self.refresh_subscriptions(state.subscriptions)
-        # An event committed after connect_state read the newest id but before the joins
-        # above took effect would reach neither this socket nor, later, a resume from
-        # `ready.last_event_id`: read the newest id again now that the socket follows its
+        # An event committed before the joins above took effect but after a newest id read
+        # earlier would reach neither this socket nor, later, a resume from
+        # `ready.last_event_id`: read the newest id only now that the socket follows its
         # streams. What arrived meanwhile waits in the outbox, behind `ready`.
         last = await database_sync_to_async(selectors.last_event_id)()
-        self.last_event_id = max(self.last_event_id, last, state.last_event_id)
+        self.last_event_id = max(self.last_event_id, last)
         await presence.connection_up(
             self.user.pk, self.connection_id, self.conversations, hidden=state.hides_presence
         )

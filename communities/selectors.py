@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import CharField, F, Field, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
 
 from .errors import Forbidden, NotFound
 from .models import (
@@ -167,6 +171,133 @@ def _ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a person lives and the roles they hold: what their live feeds (and, in chat,
+    their estate groups) are worked out from."""
+
+    lived: tuple[tuple[int, str], ...]  # (estate id, estate path) of active memberships
+    away: tuple[str, ...]  # village paths of active memberships while living away
+    roles: tuple[tuple[str, str, str], ...]  # (kind, place kind, place path)
+
+
+def standing_of(user: User) -> Standing:
+    """Three queries, whatever the user holds (see ``standing_parts`` for one)."""
+    lived = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    away = AwayMembership.objects.filter(user=user, status=AwayMembership.Status.ACTIVE)
+    return Standing(
+        lived=tuple(lived.values_list("estate_id", "estate__path")),
+        away=tuple(away.values_list("village__path", flat=True)),
+        roles=tuple(
+            Role.objects.filter(user=user).values_list("kind", "place__kind", "place__path")
+        ),
+    )
+
+
+# A snapshot: several reads about one person sent as one query, a UNION ALL of tagged
+# parts. Every part selects the same columns, in this order (None where it has nothing to say).
+SNAPSHOT_COLUMNS: dict[str, Field[Any, Any]] = {
+    "row_tag": CharField(),
+    "row_kind": CharField(),
+    "row_place_kind": CharField(),
+    "row_path": CharField(),
+    "row_ref": IntegerField(),
+    "row_ref2": IntegerField(),
+}
+# tag, kind, place_kind, path (str or None), ref, ref2 (int or None)
+SnapshotRow = tuple[str, Any, Any, Any, Any, Any]
+# Stands for the person's id while a snapshot's SQL is compiled.
+_SOMEONE = -7_351_902_113
+
+
+def snapshot_part(queryset: QuerySet[Any], tag: str, **columns: Any) -> QuerySet[Any]:
+    """``queryset`` as one part of a snapshot: ``columns`` name expressions (or field
+    paths) for some of kind, place_kind, path, ref and ref2."""
+    unknown = set(columns) - {name.removeprefix("row_") for name in SNAPSHOT_COLUMNS}
+    assert not unknown, unknown
+    select: dict[str, Any] = {}
+    for name, field in SNAPSHOT_COLUMNS.items():
+        if name == "row_tag":
+            select[name] = Value(tag, output_field=field)
+            continue
+        value = columns.get(name.removeprefix("row_"))
+        if value is None:  # typed, or PostgreSQL takes a column of NULLs for text
+            select[name] = Cast(Value(None), output_field=field)
+        else:
+            select[name] = F(value) if isinstance(value, str) else value
+    return queryset.order_by().values(**select)
+
+
+class Snapshot:
+    """A snapshot query, built and compiled by the ORM once per process and database, then
+    sent as SQL with the person's id. Building and compiling a query of several joined
+    parts costs the ORM more CPU than the database needs to run it (about 0.6 ms per part
+    here), and the WebSocket handshake runs this for every socket of a reconnect storm.
+
+    ``parts(user_id)`` returns the parts (see ``snapshot_part``); it must depend on nothing
+    but the id, since its SQL is reused for everyone.
+    """
+
+    def __init__(self, parts: Callable[[int], Sequence[QuerySet[Any]]]) -> None:
+        self.parts = parts
+        self.compiled: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+    def sql(self, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        compiled = self.compiled.get(connection.vendor)
+        if compiled is None:
+            first, *rest = self.parts(_SOMEONE)
+            query = first.union(*rest, all=True) if rest else first
+            sql, params = query.query.get_compiler(connection=connection).as_sql()
+            assert _SOMEONE in params, "a snapshot part ignores the person"
+            compiled = self.compiled[connection.vendor] = (sql, tuple(params))
+        return compiled
+
+    def rows(self, user_id: int) -> list[SnapshotRow]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        sql, params = self.sql(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id if p == _SOMEONE else p for p in params])
+            return [tuple(row) for row in cursor.fetchall()]
+
+
+def standing_parts(user_id: int) -> list[QuerySet[Any]]:
+    """``standing_of`` as snapshot parts (tags "lived", "away", "role")."""
+    return [
+        snapshot_part(
+            Membership.objects.filter(user_id=user_id, status=Membership.Status.ACTIVE),
+            "lived",
+            path="estate__path",
+            ref="estate_id",
+        ),
+        snapshot_part(
+            AwayMembership.objects.filter(user_id=user_id, status=AwayMembership.Status.ACTIVE),
+            "away",
+            path="village__path",
+        ),
+        snapshot_part(
+            Role.objects.filter(user_id=user_id),
+            "role",
+            kind="kind",
+            place_kind="place__kind",
+            path="place__path",
+        ),
+    ]
+
+
+def standing_from(rows: Sequence[SnapshotRow]) -> Standing:
+    lived: list[tuple[int, str]] = []
+    away: list[str] = []
+    roles: list[tuple[str, str, str]] = []
+    for tag, kind, place_kind, path, ref, _ref2 in rows:
+        if tag == "lived":
+            lived.append((ref, path))
+        elif tag == "away":
+            away.append(path)
+        elif tag == "role":
+            roles.append((kind, place_kind, path))
+    return Standing(lived=tuple(lived), away=tuple(away), roles=tuple(roles))
+
+
 def feed_streams(user: User) -> set[str]:
     """The live feeds ``user`` follows besides their chats, from memberships and roles.
 
@@ -175,6 +306,11 @@ def feed_streams(user: User) -> set[str]:
     also its staff feed, a property manager their estate), and supervisors the observe feed
     of the street or district they watch. Three queries, whatever the user holds.
     """
+    return streams_of(standing_of(user))
+
+
+def streams_of(standing: Standing) -> set[str]:
+    """``feed_streams`` of a standing already loaded."""
     from chat.groups import (
         away_feed,
         community_feed,
@@ -185,17 +321,13 @@ def feed_streams(user: User) -> set[str]:
     )
 
     streams: set[str] = set()
-    lived = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
-    for path in lived.values_list("estate__path", flat=True):
+    for _estate, path in standing.lived:
         ids = _ids(path)
         streams |= {district_feed(ids[0]), community_feed(ids[-2]), estate_feed(ids[-1])}
-    away = AwayMembership.objects.filter(user=user, status=AwayMembership.Status.ACTIVE)
-    for path in away.values_list("village__path", flat=True):
+    for path in standing.away:
         streams.add(away_feed(_ids(path)[-1]))
     staff, supervisors = RULES[Action.MODERATE_COMMUNITY], RULES[Action.SUPERVISE]
-    for kind, place_kind, path in Role.objects.filter(user=user).values_list(
-        "kind", "place__kind", "place__path"
-    ):
+    for kind, place_kind, path in standing.roles:
         ids = _ids(path)
         streams.add(district_feed(ids[0]))
         if kind in supervisors:
