@@ -232,8 +232,8 @@ class Snapshot:
     """A snapshot query, built and compiled by the ORM once per process and database, then
     sent as SQL with the person's id. Building and compiling a query of several joined
     parts costs the ORM far more CPU than the database needs to run it (chat's seven-part
-    snapshot: ~10 ms a call against ~0.3 ms, see docs/benchmarks.md), and the WebSocket
-    handshake runs it for every socket of a reconnect storm.
+    snapshot: ~10 ms a call against a ~1.5 ms round trip, see docs/benchmarks.md), and the
+    WebSocket handshake runs it for every socket of a reconnect storm.
 
     ``parts(user_id)`` returns the parts (see ``snapshot_part``); it must depend on nothing
     but the id, since its SQL is reused for everyone.
