@@ -76,6 +76,9 @@ def test_the_page_shows_reconnecting_and_catches_up_after_a_server_restart(
     expect(zhao.get_by_test_id("composer-input")).to_be_visible()
     expect(zhao.get_by_test_id("connection-state")).to_be_hidden()
 
+    # No HTTP request in flight: daphne cannot finish a synchronous request whose thread
+    # waits on the event loop it is stopping (it would hang at exit, not restart).
+    zhao.wait_for_load_state("networkidle")
     port = int(server.url.rsplit(":", 1)[1])
     server.process.terminate()
     server.process.wait(10)
