@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
+REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
 
 
 def free_port() -> int:
@@ -92,3 +93,25 @@ def daphne(tmp_path: Path, port: int | None = None, **extra_env: str) -> Iterato
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def daphne_pair(tmp_path: Path) -> Iterator[list[Server]]:
+    """Two daphne processes sharing Redis: the production topology. Without Redis the test
+    fails in CI and is skipped elsewhere (a newcomer's machine may have none)."""
+    import pytest
+
+    if not redis_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required at {REDIS_URL}")
+        pytest.skip("multi-process tests need Redis on 127.0.0.1:6379 (CI always runs them)")
+    with ExitStack() as stack:
+        yield [stack.enter_context(daphne(tmp_path, REDIS_URL=REDIS_URL)) for _ in range(2)]

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +16,16 @@ from django.test import Client
 from communities.models import User
 from communities.tokens import token_issue
 from tests.boards.conftest import Town, post_body
-from tests.chat.test_processes import REDIS_URL, Peer, open_peer, redis_reachable
-from tests.servers import Server, daphne
+from tests.chat.test_processes import Peer, open_peer
+from tests.servers import Server, daphne_pair
 
 pytestmark = pytest.mark.services
 
 
 @pytest.fixture
 def servers(transactional_db: None, tmp_path: Path) -> Iterator[list[Server]]:
-    if not redis_reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required at {REDIS_URL}")
-        pytest.skip("multi-process tests need Redis on 127.0.0.1:6379 (CI always runs them)")
-    with ExitStack() as stack:
-        yield [stack.enter_context(daphne(tmp_path, REDIS_URL=REDIS_URL)) for _ in range(2)]
+    with daphne_pair(tmp_path) as pair:
+        yield pair
 
 
 PEOPLE = ("wang_fang", "sun_li", "liu_yang", "chen_jie", "sun_qin", "wusong_supervisor")

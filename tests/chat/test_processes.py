@@ -4,43 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 import websockets
-from django.conf import settings
 
 from chat.services import estate_conversations_ensure
 from tests.conftest import World
-from tests.servers import Server, daphne
+from tests.servers import Server, daphne_pair
 
 pytestmark = pytest.mark.services
 
-REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
 IDLE_SECONDS = 120
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
 def servers(transactional_db: None, tmp_path: Path) -> Iterator[list[Server]]:
-    if not redis_reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required at {REDIS_URL}")
-        pytest.skip("multi-process tests need Redis on 127.0.0.1:6379 (CI always runs them)")
-    with ExitStack() as stack:
-        yield [stack.enter_context(daphne(tmp_path, REDIS_URL=REDIS_URL)) for _ in range(2)]
+    with daphne_pair(tmp_path) as pair:
+        yield pair
 
 
 class Peer:

@@ -18,8 +18,8 @@ from django.conf import settings
 
 from chat.groups import conversation_group
 from chat.protocol import CLOSE_SLOW_READER
-from tests.chat.test_processes import REDIS_URL, open_peer, redis_reachable
-from tests.servers import daphne
+from tests.chat.test_processes import open_peer
+from tests.servers import REDIS_URL, daphne, redis_reachable
 
 pytestmark = pytest.mark.services
 
