@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from communities.models import AwayMembership, Membership, Place, PlaceKind, Role, RoleKind, User
+from communities.models import Place, PlaceKind, RoleKind, User
 from communities.permissions import RESIDENT, RULES, Action
+from communities.selectors import standing_of
 
 from .models import Board, BoardKind, Post
 
@@ -97,14 +98,12 @@ class Reach:
     def of(cls, user: User) -> Reach:
         if not user.is_authenticated or not user.is_active:
             return cls(user_id=0, lived=(), away=frozenset(), roles=())
-        lived = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
-        away = AwayMembership.objects.filter(user=user, status=AwayMembership.Status.ACTIVE)
-        roles = Role.objects.filter(user=user).values_list("kind", "place__path")
+        held = standing_of(user)
         return cls(
             user_id=user.pk,
-            lived=tuple(_ids(path) for path in lived.values_list("estate__path", flat=True)),
-            away=frozenset(away.values_list("village_id", flat=True)),
-            roles=tuple((kind, _ids(path)) for kind, path in roles),
+            lived=tuple(_ids(path) for _, path in held.lived),
+            away=frozenset(_ids(path)[-1] for path in held.away),
+            roles=tuple((kind, _ids(path)) for kind, _, path in held.roles),
         )
 
     def standing(self, place: Place) -> frozenset[str]:
