@@ -8,12 +8,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from communities.api import LOGGED_IN, current_user
-from communities.errors import Forbidden
 
 from . import selectors, services
 from .models import Post
@@ -337,11 +335,8 @@ def post_delete(request: HttpRequest, post_id: int) -> Status[None]:
 
 @router.get("/boards/posts/{int:post_id}/revisions", response=list[RevisionOut])
 def post_revisions(request: HttpRequest, post_id: int) -> list[dict[str, Any]]:
-    user = current_user(request)
-    post, access = selectors.post_for(user, post_id)
-    if not may_edit(access, post, user.pk):
-        raise Forbidden(_("Only the author and moderators see earlier versions."))
-    return [revision_out(item) for item in post.revisions.select_related("editor")]
+    _post, revisions = selectors.revisions_of(current_user(request), post_id)
+    return [revision_out(item) for item in revisions]
 
 
 @router.post("/boards/posts/{int:post_id}/hide", response=PostDetailOut)

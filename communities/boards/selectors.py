@@ -7,13 +7,23 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.errors import Forbidden, NotFound
 from communities.models import COMMUNITY_KINDS, Place, PlaceKind, User
 from communities.permissions import Action, places_where
 
-from .models import Board, BoardKind, BoardReadMark, Comment, Post, PostLike, UrgentAck
-from .rules import BoardAccess, Reach, board_kinds, sees_post
+from .models import (
+    Board,
+    BoardKind,
+    BoardReadMark,
+    Comment,
+    Post,
+    PostLike,
+    PostRevision,
+    UrgentAck,
+)
+from .rules import BoardAccess, Reach, board_kinds, may_edit, sees_post
 
 PAGE = 20
 PAGE_MAX = 50
@@ -203,6 +213,14 @@ def unread_counts(user: User, boards: list[Board]) -> dict[int, int]:
     counts = dict.fromkeys(ids, 0)
     counts.update({row["board_id"]: row["n"] for row in rows})
     return counts
+
+
+def revisions_of(user: User, post_id: int) -> tuple[Post, list[PostRevision]]:
+    """A post's earlier versions, newest first: for its author and its moderators."""
+    post, access = post_for(user, post_id)
+    if not may_edit(access, post, user.pk):
+        raise Forbidden(_("Only the author and moderators see earlier versions."))
+    return post, list(post.revisions.select_related("editor"))
 
 
 def comments_of(post: Post, *, moderator: bool) -> list[tuple[Comment, list[Comment]]]:
