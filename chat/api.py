@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from communities.api import LOGGED_IN, current_user
+from communities.shapes import PersonOut
 
 from . import groups_services as topics
 from . import letters, people
@@ -23,9 +24,6 @@ router = Router(auth=LOGGED_IN, tags=["chat"])
 
 
 # --- Shapes -------------------------------------------------------------------------------
-class PersonOut(Schema):
-    id: int
-    name: str
 
 
 class TopicIn(Schema):

@@ -90,6 +90,11 @@ class Participant(models.Model):
         return f"{self.user_id} in {self.conversation_id} ({self.status})"
 
 
+class Moderated(models.TextChoices):
+    HIDDEN = "hidden", _("hidden by a moderator")
+    REMOVED = "removed", _("removed by a moderator")
+
+
 class Message(models.Model):
     """One message; its id orders the conversation."""
 
@@ -109,6 +114,14 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set by a moderator: hidden or removed messages leave everyone's history except the
+    # moderators', who see them marked; restoring clears the three fields.
+    moderated = models.CharField(max_length=8, choices=Moderated.choices, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pinned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from communities.models import User
+from communities.shapes import person_out
 
 from .models import Conversation, Message
 
 EXCERPT = 40
-
-
-def person_out(user: User) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.name}
 
 
 def message_out(message: Message, *, likes: int | None = None) -> dict[str, Any]:

@@ -15,6 +15,10 @@ class User(AbstractUser):
     display_name = models.CharField(_("real name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
     phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    # A party member who chose to show their identity (党员亮身份): their name carries the
+    # badge everywhere. Kept in step with their roles by services.party_badge_refresh, so
+    # showing a name never costs a query.
+    party_badge = models.BooleanField(_("shows the party badge"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -27,6 +27,7 @@ from .models import (
     Place,
     PlaceKind,
     Role,
+    RoleKind,
     User,
 )
 from .permissions import Action, can
@@ -101,7 +102,21 @@ def role_grant(*, user: User, kind: str, place: Place, show_identity: bool = Fal
     if not created and role.show_identity != show_identity:
         role.show_identity = show_identity
         role.save(update_fields=["show_identity"])
+    if kind in PARTY_ROLES:
+        party_badge_refresh(user)
     return role
+
+
+PARTY_ROLES = frozenset({RoleKind.PARTY_MEMBER, RoleKind.PARTY_SECRETARY})
+
+
+def party_badge_refresh(user: User) -> bool:
+    """Recompute ``user.party_badge`` from their party roles; call after changing them."""
+    badge = Role.objects.filter(user=user, kind__in=PARTY_ROLES, show_identity=True).exists()
+    if user.party_badge != badge:
+        user.party_badge = badge
+        User.objects.filter(pk=user.pk).update(party_badge=badge)
+    return badge
 
 
 # --- Accounts -------------------------------------------------------------------

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "channels",
     "communities",
     "communities.boards",
+    "communities.moderation",
+    "communities.volunteering",
     "chat",
     "presence",
     "frontend",

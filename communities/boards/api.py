@@ -12,6 +12,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from communities.api import LOGGED_IN, current_user
+from communities.shapes import PersonOut
 
 from . import selectors, services
 from .models import Post
@@ -30,9 +31,6 @@ router = Router(auth=LOGGED_IN, tags=["boards"])
 
 
 # --- Shapes -------------------------------------------------------------------------------
-class PersonOut(Schema):
-    id: int
-    name: str
 
 
 class PlaceOut(Schema):

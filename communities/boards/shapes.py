@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from communities.models import User
+from communities.shapes import person_out
 
 from .models import Board, Comment, Post, PostAttachment, PostImage
 from .rules import BoardAccess
@@ -19,10 +19,6 @@ EXCERPT = 120
 
 def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def person_out(user: User) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.name}
 
 
 def board_out(board: Board, access: BoardAccess, *, unread: int = 0) -> dict[str, Any]:

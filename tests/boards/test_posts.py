@@ -31,7 +31,7 @@ def test_a_notice_is_published_sanitised_and_shaped(town: Town) -> None:
     assert 'rel="noopener noreferrer nofollow"' in post["body"]
     assert post["excerpt"].startswith("停水通知")
     assert post["board"] == {"id": board.pk, "kind": "notices", "place_id": town.world.meiluo.pk}
-    assert post["author"] == {"id": town.li_wei.pk, "name": "li_wei"}
+    assert post["author"] == {"id": town.li_wei.pk, "name": "li_wei", "party": False}
     assert post["urgent"] is True
     assert set(post) == {
         *("id", "board", "title", "excerpt", "author", "status", "pinned", "urgent"),

@@ -69,7 +69,7 @@ async def test_estate_group_message_reaches_members_and_nobody_else(
     assert ack["duplicate"] is False
     message = ack["message"]
     assert message["body"] == "楼下的快递柜坏了"
-    assert message["author"] == {"id": neighbours.wang_fang.pk, "name": "wang_fang"}
+    assert message["author"] == {"id": neighbours.wang_fang.pk, "name": "wang_fang", "party": False}
 
     for socket in (zhao, li_wei, wang):
         event = await socket.receive_type("message.new")

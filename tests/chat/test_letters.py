@@ -33,8 +33,8 @@ def test_a_letter_to_a_neighbour_and_its_read_receipt(
         assert recipient.frames() == []  # nothing leaves before the commit
     assert response.status_code == 201, response.content
     letter = response.json()
-    assert letter["sender"] == {"id": world.wang_fang.pk, "name": "wang_fang"}
-    assert letter["recipient"] == {"id": world.sun_li.pk, "name": "sun_li"}
+    assert letter["sender"] == {"id": world.wang_fang.pk, "name": "wang_fang", "party": False}
+    assert letter["recipient"] == {"id": world.sun_li.pk, "name": "sun_li", "party": False}
     assert (letter["committee"], letter["read_at"], letter["read_by"]) == (None, None, None)
     [new] = recipient.frames()
     assert new == {
@@ -56,7 +56,7 @@ def test_a_letter_to_a_neighbour_and_its_read_receipt(
     sender = Inbox(user_group(world.wang_fang.pk))
     with django_capture_on_commit_callbacks(execute=True):
         read = post(sun_li, f"/api/chat/letters/{letter['id']}/read").json()
-    assert read["read_by"] == {"id": world.sun_li.pk, "name": "sun_li"}
+    assert read["read_by"] == {"id": world.sun_li.pk, "name": "sun_li", "party": False}
     stored = Letter.objects.get(pk=letter["id"])
     assert stored.read_at is not None
     [receipt] = sender.frames()
@@ -135,7 +135,7 @@ def test_a_letter_to_the_committee_is_read_by_any_of_its_staff(
     sender = Inbox(user_group(world.wang_fang.pk))
     with django_capture_on_commit_callbacks(execute=True):
         read = post(client_for(world.li_wei), f"{url}/read").json()
-    assert read["read_by"] == {"id": world.li_wei.pk, "name": "li_wei"}
+    assert read["read_by"] == {"id": world.li_wei.pk, "name": "li_wei", "party": False}
     [receipt] = sender.frames()
     assert receipt["type"] == "letter.read"
     assert receipt["letter_id"] == letter["id"]
@@ -211,7 +211,7 @@ def test_mailboxes_cost_the_same_queries_however_many_letters(
     with django_assert_num_queries(1):
         inbox = [letters.letter_out(letter) for letter in letters.letters_inbox(world.sun_li)]
     assert len(inbox) == 3
-    assert inbox[0]["read_by"] == {"id": world.sun_li.pk, "name": "sun_li"}
+    assert inbox[0]["read_by"] == {"id": world.sun_li.pk, "name": "sun_li", "party": False}
 
 
 def test_letters_are_rate_limited_per_sender(neighbours: World, settings: Any) -> None:

@@ -52,7 +52,7 @@ def test_block_and_unblock(neighbours: World) -> None:
     for _ in range(2):  # blocking twice is blocking once
         assert post(sun_li, "/api/chat/blocks", {"user_id": world.wang_fang.pk}).status_code == 204
     assert sun_li.get("/api/chat/blocks").json() == [
-        {"id": world.wang_fang.pk, "name": "wang_fang"}
+        {"id": world.wang_fang.pk, "name": "wang_fang", "party": False}
     ]
     assert Block.objects.filter(blocker=world.sun_li, blocked=world.wang_fang).count() == 1
     assert sun_li.delete(f"/api/chat/blocks/{world.wang_fang.pk}").status_code == 204

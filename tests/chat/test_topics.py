@@ -258,7 +258,7 @@ def test_apply_then_an_admin_lets_the_applicant_in(
     application = response.json()
     assert (application["status"], application["user"]) == (
         "pending",
-        {"id": world.wang_fang.pk, "name": "wang_fang"},
+        {"id": world.wang_fang.pk, "name": "wang_fang", "party": False},
     )
     [to_staff] = staff.frames()
     assert to_staff == {
@@ -267,7 +267,7 @@ def test_apply_then_an_admin_lets_the_applicant_in(
         "stream": community_staff_feed(world.meiluo.pk),
         "conversation": topic,
         "participant_id": application["id"],
-        "user": {"id": world.wang_fang.pk, "name": "wang_fang"},
+        "user": {"id": world.wang_fang.pk, "name": "wang_fang", "party": False},
         "note": "我会跳舞",
     }
     assert [f["type"] for f in admin.frames()] == ["topic.application"]
