@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
+from communities.moderation import audit, gatekeeping
+from communities.moderation.models import AuditAction, TargetKind
 from communities.permissions import RESIDENT, RULES, Action, standing
 
 from .feeds import publish
@@ -217,7 +219,33 @@ def _proposal_for_staff(actor: User, conversation_id: int) -> Conversation:
     )
     if conversation.approved:
         raise Conflict(_("This group is already open."), code="not_pending")
+    gatekeeping.require_may_decide(
+        actor, conversation.place, TargetKind.TOPIC_PROPOSAL, conversation.pk
+    )
     return conversation
+
+
+def _proposal_decided(actor: User, conversation: Conversation, approved: bool, reason: str) -> None:
+    """Audit a decision on a proposed group and tell the committee's consoles."""
+    audit.record(
+        actor=actor,
+        community=conversation.place,
+        action=AuditAction.APPROVE if approved else AuditAction.REJECT,
+        target_kind=TargetKind.TOPIC_PROPOSAL,
+        target_id=conversation.pk,
+        subject=conversation.created_by,
+        reason=reason,
+        before={"approved": False},
+        after={"approved": approved} if approved else {"deleted": True},
+    )
+    publish(
+        community_staff_feed(conversation.place_id),
+        {
+            "type": "topic.proposal.decided",
+            "conversation_id": conversation.pk,
+            "approved": approved,
+        },
+    )
 
 
 def topic_group_approve(*, actor: User, conversation_id: int) -> Conversation:
@@ -226,6 +254,7 @@ def topic_group_approve(*, actor: User, conversation_id: int) -> Conversation:
         conversation = _proposal_for_staff(actor, conversation_id)
         conversation.approved = True
         conversation.save(update_fields=["approved"])
+        _proposal_decided(actor, conversation, True, "")
         for user_id in conversation.participants.filter(status=ACTIVE).values_list(
             "user_id", flat=True
         ):
@@ -242,6 +271,7 @@ def topic_group_reject(*, actor: User, conversation_id: int, reason: str) -> Non
         conversation = _proposal_for_staff(actor, conversation_id)
         event = rejected_event(conversation, reason)
         proposers = list(conversation.participants.values_list("user_id", flat=True))
+        _proposal_decided(actor, conversation, False, reason)
         conversation.delete()
         for user_id in proposers:
             publish(user_group(user_id), event)
@@ -300,10 +330,23 @@ def topic_group_decide(*, actor: User, participant_id: int, approve: bool) -> Pa
         )
         if row.status != PENDING:
             raise Conflict(_("This application has already been handled."), code="not_pending")
+        community = row.conversation.place
+        gatekeeping.require_may_decide(actor, community, TargetKind.TOPIC_APPLICATION, row.pk)
         row.status = ACTIVE if approve else Participant.Status.REJECTED
         row.joined_at = timezone.now()
         row.save(update_fields=["status", "joined_at"])
+        audit.record(
+            actor=actor,
+            community=community,
+            action=AuditAction.APPROVE if approve else AuditAction.REJECT,
+            target_kind=TargetKind.TOPIC_APPLICATION,
+            target_id=row.pk,
+            subject=row.user,
+            before={"status": PENDING},
+            after={"status": row.status},
+        )
         publish(user_group(row.user_id), decided_event(row))
+        publish(community_staff_feed(community.pk), decided_event(row))
         if approve:
             publish(user_group(row.user_id), joined_event(row.conversation))
     return row

@@ -30,6 +30,8 @@ from .models import (
     RoleKind,
     User,
 )
+from .moderation import audit, gatekeeping
+from .moderation.models import AuditAction, TargetKind
 from .permissions import Action, can
 from .phone import normalize_phone, phone_code_consume
 from .selectors import application_for, estate_by_join_code
@@ -296,11 +298,29 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
                 % {"status": application.get_status_display()},
                 code="not_pending",
             )
+        community = application.estate.parent
+        assert community is not None  # an estate always has its community
+        gatekeeping.require_may_decide(actor, community, TargetKind.APPLICATION, application.pk)
         application.status = status
         application.reason = reason
         application.decided_at = timezone.now()
         application.decided_by = actor
         application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        audit.record(
+            actor=actor,
+            community=community,
+            action=(
+                AuditAction.APPROVE
+                if status == JoinApplication.Status.APPROVED
+                else AuditAction.REJECT
+            ),
+            target_kind=TargetKind.APPLICATION,
+            target_id=application.pk,
+            subject=application.applicant,
+            reason=reason,
+            before={"status": JoinApplication.Status.PENDING},
+            after={"status": status},
+        )
         if status == JoinApplication.Status.APPROVED and application.living_away:
             # A villager living elsewhere follows the village; they are no estate's resident.
             village_id = application.estate.parent_id

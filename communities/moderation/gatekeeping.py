@@ -1,0 +1,250 @@
+"""The party branch's gatekeeping (把关): items only the party secretary may decide.
+
+An item is gated when a committee member referred it to the secretary (a ``Gate`` row)
+or by rule: a post waiting for review on the party-building board. A gated item is
+decided by the community's party secretary or by someone they delegated to; everyone
+else gets Forbidden with code ``gated``, whatever their other rights. The decide
+services (join applications, post review, topic groups, reports) call
+``require_may_decide`` before they write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chat.feeds import publish
+from chat.groups import community_staff_feed
+from communities.errors import Conflict, Forbidden, Invalid, NotFound
+from communities.models import Place, Role, RoleKind, User
+from communities.permissions import RULES, Action, can, standing
+from communities.shapes import person_out
+
+from . import audit
+from .models import AuditAction, Delegation, Gate, TargetKind
+
+# Why a post on the party board is gated without anyone referring it.
+PARTY_BOARD_NOTE = gettext_lazy("Posts on the party-building board are decided by the secretary.")
+# Who a secretary may delegate to: people who work for the community or its branch.
+DELEGATE_HOLDERS = RULES[Action.MODERATE_COMMUNITY] | {RoleKind.PARTY_MEMBER}
+
+
+def _party_board_posts(ids: list[int]) -> set[int]:
+    from communities.boards.models import BoardKind, Post
+
+    return set(
+        Post.objects.filter(
+            pk__in=ids, board__kind=BoardKind.PARTY, status=Post.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+
+
+def gates_of(target_kind: str, ids: list[int]) -> dict[int, Gate]:
+    """The gate of each gated item among ``ids`` (rule gates are unsaved ``Gate`` objects)."""
+    found = {
+        gate.target_id: gate
+        for gate in Gate.objects.filter(target_kind=target_kind, target_id__in=ids).select_related(
+            "referred_by"
+        )
+    }
+    if target_kind == TargetKind.POST:
+        for post_id in _party_board_posts([pk for pk in ids if pk not in found]):
+            found[post_id] = Gate(
+                target_kind=target_kind, target_id=post_id, note=str(PARTY_BOARD_NOTE)
+            )
+    return found
+
+
+def gate_of(target_kind: str, target_id: int) -> Gate | None:
+    return gates_of(target_kind, [target_id]).get(target_id)
+
+
+def is_gatekeeper(user: User, community: Place) -> bool:
+    """The community's party secretary, or someone they delegated gatekeeping to."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if Role.objects.filter(user=user, kind=RoleKind.PARTY_SECRETARY, place=community).exists():
+        return True
+    return Delegation.objects.filter(
+        community=community, delegate=user, ended_at__isnull=True
+    ).exists()
+
+
+def may_decide(user: User, community: Place, target_kind: str, target_id: int) -> bool:
+    """False only for a gated item and someone who is not its gatekeeper."""
+    return gate_of(target_kind, target_id) is None or is_gatekeeper(user, community)
+
+
+def require_may_decide(user: User, community: Place, target_kind: str, target_id: int) -> None:
+    if not may_decide(user, community, target_kind, target_id):
+        raise Forbidden(_("Only the party secretary can decide this."), code="gated")
+
+
+def gate_out(gate: Gate | None) -> dict[str, Any]:
+    """How an item's gate shows in the console."""
+    if gate is None:
+        return {"gated": False, "gate_note": "", "gated_by": None}
+    return {
+        "gated": True,
+        "gate_note": gate.note,
+        "gated_by": person_out(gate.referred_by) if gate.referred_by else None,
+    }
+
+
+def _staff_community(actor: User, community_id: int) -> Place:
+    community = (
+        Place.objects.filter(pk=community_id).first() if isinstance(community_id, int) else None
+    )
+    if community is None or not community.is_community:
+        raise NotFound()
+    if not can(actor, Action.MODERATE_COMMUNITY, community):
+        raise NotFound()
+    return community
+
+
+def gate_refer(
+    *, actor: User, community: Place, target_kind: str, target_id: int, note: str = ""
+) -> Gate:
+    """A committee member refers an item of ``community`` to the party secretary.
+
+    The caller has checked that the item belongs to ``community`` (the console does).
+    """
+    if not can(actor, Action.MODERATE_COMMUNITY, community):
+        raise NotFound()
+    if target_kind not in TargetKind.values:
+        raise Invalid(_("Unknown kind of item."), code="bad_kind")
+    note = (note or "").strip()
+    if len(note) > 200:
+        message = _("A note may have at most %(n)d characters.") % {"n": 200}
+        raise Invalid(message, errors={"note": message})
+    if gate_of(target_kind, target_id) is not None:
+        raise Conflict(_("This item already waits for the party secretary."), code="already_gated")
+    try:
+        with transaction.atomic():
+            gate = Gate.objects.create(
+                community=community,
+                target_kind=target_kind,
+                target_id=target_id,
+                referred_by=actor,
+                note=note,
+            )
+            audit.record(
+                actor=actor,
+                community=community,
+                action=AuditAction.REFER,
+                target_kind=target_kind,
+                target_id=target_id,
+                reason=note,
+                after={"gated": True},
+            )
+            publish(community_staff_feed(community.pk), gated_event(gate))
+    except IntegrityError:
+        raise Conflict(
+            _("This item already waits for the party secretary."), code="already_gated"
+        ) from None
+    return gate
+
+
+def gated_event(gate: Gate) -> dict[str, Any]:
+    """To the committee's consoles: an item now needs the secretary's decision."""
+    return {
+        "type": "console.gated",
+        "kind": gate.target_kind,
+        "id": gate.target_id,
+        **gate_out(gate),
+    }
+
+
+# --- Delegation -------------------------------------------------------------------------
+def delegation_out(delegation: Delegation) -> dict[str, Any]:
+    return {
+        "id": delegation.pk,
+        "community": delegation.community_id,
+        "secretary": person_out(delegation.secretary),
+        "delegate": person_out(delegation.delegate),
+        "created_at": delegation.created_at.isoformat(),
+    }
+
+
+def delegations_of(user: User, community_id: int) -> list[Delegation]:
+    """The active delegations of a community, for its staff."""
+    community = _staff_community(user, community_id)
+    return list(
+        Delegation.objects.filter(community=community, ended_at__isnull=True)
+        .select_related("secretary", "delegate")
+        .order_by("id")
+    )
+
+
+def _secretary_of(actor: User, community_id: int) -> Place:
+    community = _staff_community(actor, community_id)
+    if not Role.objects.filter(user=actor, kind=RoleKind.PARTY_SECRETARY, place=community).exists():
+        raise Forbidden(
+            _("Only the party secretary can delegate gatekeeping."), code="not_secretary"
+        )
+    return community
+
+
+def delegate(*, actor: User, community_id: int, user_id: int) -> Delegation:
+    """The party secretary lets ``user_id`` decide the community's gated items."""
+    community = _secretary_of(actor, community_id)
+    person = (
+        User.objects.filter(pk=user_id, is_active=True).first()
+        if isinstance(user_id, int)
+        else None
+    )
+    if person is None or person.pk == actor.pk:
+        message = _("Choose someone else who works for the community or its party branch.")
+        raise Invalid(message, errors={"user_id": message})
+    if not standing(person, community) & DELEGATE_HOLDERS:
+        message = _("Gatekeeping can only be delegated to staff or party members of the community.")
+        raise Invalid(message, errors={"user_id": message})
+    try:
+        with transaction.atomic():
+            delegation = Delegation.objects.create(
+                community=community, secretary=actor, delegate=person
+            )
+            audit.record(
+                actor=actor,
+                community=community,
+                action=AuditAction.DELEGATE,
+                target_kind=TargetKind.DELEGATION,
+                target_id=delegation.pk,
+                subject=person,
+                after={"delegate": person.pk},
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This person already decides for you."), code="already_delegated"
+        ) from None
+    return delegation
+
+
+def undelegate(*, actor: User, delegation_id: int) -> Delegation:
+    delegation = (
+        Delegation.objects.select_related("community", "delegate")
+        .filter(pk=delegation_id, ended_at__isnull=True)
+        .first()
+        if isinstance(delegation_id, int)
+        else None
+    )
+    if delegation is None:
+        raise NotFound()
+    _secretary_of(actor, delegation.community_id)
+    with transaction.atomic():
+        delegation.ended_at = timezone.now()
+        delegation.save(update_fields=["ended_at"])
+        audit.record(
+            actor=actor,
+            community=delegation.community,
+            action=AuditAction.UNDELEGATE,
+            target_kind=TargetKind.DELEGATION,
+            target_id=delegation.pk,
+            subject=delegation.delegate,
+            before={"delegate": delegation.delegate_id},
+        )
+    return delegation
