@@ -1,0 +1,423 @@
+"""The committee console: everything waiting for a community's committee, as one list.
+
+Six kinds of item wait there: pending join applications, posts awaiting review, open
+reports, proposed topic groups, applications to topic groups, and unread letters to the
+committee. ``items_of`` reads them all in a fixed number of queries (one per kind, plus
+gates, claims and the reports' details), however many there are, and shapes each alike:
+
+    {kind, id, community, title, summary, created_at, author, claimed_by, claimed_at,
+     gated, gate_note, gated_by, may_decide, link, extra}
+
+The community's staff open its console and act; the street and district supervisors
+above it may read it but not act (``may_decide`` is false for them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Model, QuerySet, When
+from django.utils import timezone
+
+from chat.models import Conversation, Letter, Message, Participant
+from communities.boards.models import Comment, Post
+from communities.errors import NotFound
+from communities.models import (
+    COMMUNITY_KINDS,
+    AccessLog,
+    JoinApplication,
+    Place,
+    PlaceKind,
+    Role,
+    RoleKind,
+    User,
+)
+from communities.permissions import RULES, Action, places_where, standing
+from communities.shapes import person_out
+
+from . import gatekeeping
+from .models import Claim, Report, ReportEntry, TargetKind
+
+# The order the console shows its groups in.
+KINDS: tuple[str, ...] = (
+    TargetKind.REPORT,
+    TargetKind.APPLICATION,
+    TargetKind.POST,
+    TargetKind.TOPIC_PROPOSAL,
+    TargetKind.TOPIC_APPLICATION,
+    TargetKind.LETTER,
+)
+# At most this many items of one kind are listed (the oldest first).
+PER_KIND = 200
+SUMMARY = 120
+
+
+def claim_ttl() -> timedelta:
+    """How long a claim holds without being renewed (the console renews it while open)."""
+    return timedelta(seconds=getattr(settings, "CONSOLE_CLAIM_TTL", 30 * 60))
+
+
+@dataclass(frozen=True)
+class Console:
+    """One person at one community's console."""
+
+    community: Place
+    staff: bool  # may act on the items (supervisors only read)
+    gatekeeper: bool  # the party secretary or a delegate: decides gated items too
+    secretary: bool  # the party secretary: delegates gatekeeping
+
+
+def _short(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= SUMMARY else text[: SUMMARY - 1] + "…"
+
+
+# --- Where each kind of item comes from ----------------------------------------------------
+def _community_of_post() -> Case:
+    """A post's community: its board's place, or the community of an estate's board."""
+    return Case(
+        When(board__place__kind=PlaceKind.ESTATE, then=F("board__place__parent_id")),
+        default=F("board__place_id"),
+        output_field=IntegerField(),
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    # Every item of the kind, whatever its state, with ``console_community`` annotated.
+    everything: Callable[[], QuerySet[Any]]
+    # The filter that keeps the ones still waiting.
+    waiting: dict[str, Any]
+    shape: Callable[[Any], dict[str, Any]]
+
+
+def _application(item: JoinApplication) -> dict[str, Any]:
+    estate = item.estate
+    return {
+        "title": item.real_name,
+        "summary": _short(item.note),
+        "author": person_out(item.applicant),
+        "link": f"/review?community={estate.parent_id}",
+        "extra": {
+            "estate": {"id": estate.pk, "name": estate.name},
+            "building": item.building,
+            "unit": item.unit,
+            "room": item.room,
+            "living_away": item.living_away,
+        },
+    }
+
+
+def _post(item: Post) -> dict[str, Any]:
+    board = item.board
+    return {
+        "title": item.title,
+        "summary": _short(item.body_text),
+        "author": person_out(item.author),
+        "link": f"/boards/posts/{item.pk}",
+        "extra": {"board": {"id": board.pk, "kind": board.kind, "place_id": board.place_id}},
+    }
+
+
+def _report(item: Report) -> dict[str, Any]:
+    # ``reasons``, ``conversation`` and ``post`` are filled in by ``_report_details``.
+    return {
+        "title": item.get_target_kind_display(),
+        "summary": item.excerpt,
+        "author": person_out(item.target_author),
+        "link": "",
+        "extra": {
+            "target_kind": item.target_kind,
+            "target_id": item.target_id,
+            "count": item.count,
+            "reasons": {},
+            "last_at": item.last_at.isoformat(),
+            "conversation": None,
+            "post": None,
+        },
+    }
+
+
+def _topic_proposal(item: Conversation) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "summary": _short(item.description),
+        "author": person_out(item.created_by) if item.created_by else None,
+        "link": f"/chat/topics?community={item.place_id}",
+        "extra": {"description": item.description},
+    }
+
+
+def _topic_application(item: Participant) -> dict[str, Any]:
+    conversation = item.conversation
+    return {
+        "title": conversation.title,
+        "summary": _short(item.note),
+        "author": person_out(item.user),
+        "link": f"/chat/topics?community={conversation.place_id}",
+        "extra": {"conversation": {"id": conversation.pk, "title": conversation.title}},
+    }
+
+
+def _letter(item: Letter) -> dict[str, Any]:
+    return {
+        "title": item.subject,
+        "summary": _short(item.body),
+        "author": person_out(item.sender),
+        "link": f"/letters/{item.pk}",
+        "extra": {},
+    }
+
+
+SOURCES: dict[str, Source] = {
+    TargetKind.APPLICATION: Source(
+        TargetKind.APPLICATION,
+        lambda: JoinApplication.objects.select_related("estate", "applicant").annotate(
+            console_community=F("estate__parent_id"), console_at=F("created_at")
+        ),
+        {"status": JoinApplication.Status.PENDING},
+        _application,
+    ),
+    TargetKind.POST: Source(
+        TargetKind.POST,
+        lambda: Post.objects.select_related("board", "author").annotate(
+            console_community=_community_of_post(), console_at=F("created_at")
+        ),
+        {"status": Post.Status.PENDING},
+        _post,
+    ),
+    TargetKind.REPORT: Source(
+        TargetKind.REPORT,
+        lambda: Report.objects.select_related("target_author").annotate(
+            console_community=F("community_id"), console_at=F("first_at")
+        ),
+        {"status": Report.Status.OPEN},
+        _report,
+    ),
+    TargetKind.TOPIC_PROPOSAL: Source(
+        TargetKind.TOPIC_PROPOSAL,
+        lambda: (
+            Conversation.objects.filter(kind=Conversation.Kind.TOPIC)
+            .select_related("created_by")
+            .annotate(console_community=F("place_id"), console_at=F("created_at"))
+        ),
+        {"approved": False},
+        _topic_proposal,
+    ),
+    TargetKind.TOPIC_APPLICATION: Source(
+        TargetKind.TOPIC_APPLICATION,
+        lambda: (
+            Participant.objects.filter(
+                conversation__kind=Conversation.Kind.TOPIC, conversation__approved=True
+            )
+            .select_related("conversation", "user")
+            .annotate(console_community=F("conversation__place_id"), console_at=F("joined_at"))
+        ),
+        {"status": Participant.Status.PENDING},
+        _topic_application,
+    ),
+    TargetKind.LETTER: Source(
+        TargetKind.LETTER,
+        lambda: (
+            Letter.objects.filter(committee__isnull=False)
+            .select_related("sender")
+            .annotate(console_community=F("committee_id"), console_at=F("created_at"))
+        ),
+        {"read_at__isnull": True},
+        _letter,
+    ),
+}
+
+
+# --- Who may open which console ------------------------------------------------------------
+def console_for(user: User, community_id: int) -> Console:
+    """The console of a community for its staff or a supervisor above it; NotFound else."""
+    community = Place.objects.filter(pk=community_id, kind__in=COMMUNITY_KINDS).first()
+    held = standing(user, community) if community is not None else frozenset()
+    staff = bool(held & RULES[Action.MODERATE_COMMUNITY])
+    if community is None or not (staff or held & RULES[Action.SUPERVISE]):
+        raise NotFound()
+    secretary = staff and RoleKind.PARTY_SECRETARY in held
+    gatekeeper = secretary or (staff and gatekeeping.is_gatekeeper(user, community))
+    return Console(community=community, staff=staff, gatekeeper=gatekeeper, secretary=secretary)
+
+
+def consoles_of(user: User) -> list[tuple[Place, bool, dict[str, int]]]:
+    """The communities whose console ``user`` may open: (community, staff, waiting per kind).
+
+    Counted in one grouped query per kind, however many communities a supervisor watches.
+    """
+    staff_ids = {
+        place.pk for place in places_where(user, Action.MODERATE_COMMUNITY, kinds=COMMUNITY_KINDS)
+    }
+    watched = places_where(user, Action.SUPERVISE, kinds=COMMUNITY_KINDS)
+    ids = staff_ids | {place.pk for place in watched}
+    if not ids:
+        return []
+    counts: dict[int, dict[str, int]] = {pk: dict.fromkeys(KINDS, 0) for pk in ids}
+    for kind in KINDS:
+        source = SOURCES[kind]
+        rows = (
+            source.everything()
+            .filter(console_community__in=ids, **source.waiting)
+            .values("console_community")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["console_community"]][kind] = row["n"]
+    communities = Place.objects.filter(pk__in=ids).order_by("path")
+    return [(place, place.pk in staff_ids, counts[place.pk]) for place in communities]
+
+
+# --- Reading items ---------------------------------------------------------------------------
+def _fresh_claims(community_id: int) -> dict[tuple[str, int], Claim]:
+    since = timezone.now() - claim_ttl()
+    claims = Claim.objects.filter(community_id=community_id, claimed_at__gte=since)
+    return {(c.target_kind, c.target_id): c for c in claims.select_related("claimed_by")}
+
+
+def _report_details(reports: list[Report], shaped: dict[int, dict[str, Any]]) -> None:
+    """The reasons given (counted) and where each reported item is opened: three queries."""
+    if not reports:
+        return
+    for row in (
+        ReportEntry.objects.filter(report__in=reports)
+        .values("report_id", "reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        shaped[row["report_id"]]["extra"]["reasons"][row["reason"]] = row["n"]
+    wanted: dict[str, list[int]] = {}
+    for report in reports:
+        wanted.setdefault(report.target_kind, []).append(report.target_id)
+    conversations = dict(
+        Message.objects.filter(pk__in=wanted.get(TargetKind.MESSAGE, [])).values_list(
+            "pk", "conversation_id"
+        )
+    )
+    comment_posts = dict(
+        Comment.objects.filter(pk__in=wanted.get(TargetKind.COMMENT, [])).values_list(
+            "pk", "post_id"
+        )
+    )
+    for report in reports:
+        extra = shaped[report.pk]["extra"]
+        if report.target_kind == TargetKind.MESSAGE:
+            extra["conversation"] = conversations.get(report.target_id)
+        elif report.target_kind == TargetKind.POST:
+            extra["post"] = report.target_id
+        elif report.target_kind == TargetKind.COMMENT:
+            extra["post"] = comment_posts.get(report.target_id)
+        if extra["conversation"]:
+            shaped[report.pk]["link"] = f"/chat/{extra['conversation']}"
+        elif extra["post"]:
+            shaped[report.pk]["link"] = f"/boards/posts/{extra['post']}"
+
+
+def _waiting(kind: str, community_id: int) -> QuerySet[Any]:
+    source = SOURCES[kind]
+    return source.everything().filter(console_community=community_id, **source.waiting)
+
+
+def items_of(user: User, community_id: int) -> tuple[Console, list[dict[str, Any]]]:
+    """Everything waiting for the committee of a community, grouped by kind, oldest first
+    (with the console it was read for).
+
+    Join applications show real names, so a look that lists any is written to AccessLog.
+    """
+    console = console_for(user, community_id)
+    items: list[dict[str, Any]] = []
+    claims = _fresh_claims(console.community.pk)  # one read, shared by every kind
+    applications = 0
+    for kind in KINDS:
+        rows = list(_waiting(kind, console.community.pk).order_by("console_at", "pk")[:PER_KIND])
+        if kind == TargetKind.APPLICATION:
+            applications = len(rows)
+        items.extend(_shape(console, kind, rows, claims))
+    if applications:
+        AccessLog.objects.create(
+            actor=user,
+            action="view_console",
+            place=console.community,
+            detail=f"applications shown={applications}",
+        )
+    return console, items
+
+
+def _shape(
+    console: Console, kind: str, rows: list[Any], claims: dict[tuple[str, int], Claim]
+) -> list[dict[str, Any]]:
+    """The console items of ``rows`` (one kind, one community)."""
+    if not rows:
+        return []
+    source = SOURCES[kind]
+    gates = gatekeeping.gates_of(kind, [row.pk for row in rows])
+    shaped: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        gate = gates.get(row.pk)
+        claim = claims.get((kind, row.pk))
+        at: datetime = row.console_at
+        shaped[row.pk] = {
+            "kind": kind,
+            "id": row.pk,
+            "community": console.community.pk,
+            "created_at": at.isoformat(),
+            "claimed_by": person_out(claim.claimed_by) if claim else None,
+            "claimed_at": claim.claimed_at.isoformat() if claim else None,
+            **gatekeeping.gate_out(gate),
+            "may_decide": console.staff and (gate is None or console.gatekeeper),
+            **source.shape(row),
+        }
+    if kind == TargetKind.REPORT:
+        _report_details(rows, shaped)
+    return list(shaped.values())
+
+
+@dataclass(frozen=True)
+class Located:
+    """One console item, wherever it stands now."""
+
+    console: Console
+    kind: str
+    row: Model
+    waiting: bool
+
+
+def item_locate(user: User, kind: str, item_id: int) -> Located:
+    """A console item of a community whose console ``user`` may open, waiting or not;
+    NotFound whether it is missing or not theirs to see."""
+    source = SOURCES.get(kind)
+    row = source.everything().filter(pk=item_id).first() if source is not None else None
+    if source is None or row is None or row.console_community is None:
+        raise NotFound()
+    console = console_for(user, row.console_community)
+    waiting = source.everything().filter(pk=item_id, **source.waiting).exists()
+    return Located(console=console, kind=kind, row=row, waiting=waiting)
+
+
+def item_out(located: Located) -> dict[str, Any]:
+    """The console shape of one located item (as ``items_of`` lists it)."""
+    rows = [located.row]
+    return _shape(located.console, located.kind, rows, _fresh_claims(located.console.community.pk))[
+        0
+    ]
+
+
+def delegate_candidates(user: User, community_id: int) -> list[User]:
+    """Whom the party secretary may delegate gatekeeping to: the community's other staff
+    and its party members."""
+    console = console_for(user, community_id)
+    if not console.secretary:
+        return []
+    ids = (
+        Role.objects.filter(place=console.community, kind__in=gatekeeping.DELEGATE_HOLDERS)
+        .exclude(user=user)
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk"))
