@@ -30,11 +30,14 @@ from .models import Claim, Gate
 
 # --- Events: one builder per type ------------------------------------------------------------
 def claimed_event(kind: str, item_id: int, claim: Claim | None) -> dict[str, Any]:
-    """To the committee's consoles: who handles an item now (``by`` null: nobody)."""
+    """To the committee's consoles: who handles an item now (``by`` null: nobody).
+
+    The item is ``item_id``: a frame's own ``id`` is its event id (resume, de-duplication).
+    """
     return {
         "type": "console.claimed",
         "kind": kind,
-        "id": item_id,
+        "item_id": item_id,
         "by": person_out(claim.claimed_by) if claim else None,
         "at": claim.claimed_at.isoformat() if claim else None,
     }
@@ -42,7 +45,7 @@ def claimed_event(kind: str, item_id: int, claim: Claim | None) -> dict[str, Any
 
 def item_removed_event(kind: str, item_id: int) -> dict[str, Any]:
     """To the committee's consoles: the item was decided and leaves the console."""
-    return {"type": "console.item_removed", "kind": kind, "id": item_id}
+    return {"type": "console.item_removed", "kind": kind, "item_id": item_id}
 
 
 # --- Writes ----------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ def gated_event(gate: Gate) -> dict[str, Any]:
     return {
         "type": "console.gated",
         "kind": gate.target_kind,
-        "id": gate.target_id,
+        "item_id": gate.target_id,
         **gate_out(gate),
     }
 

@@ -66,7 +66,7 @@ def test_one_member_claims_and_the_other_sees_who_has_it(world: World, waiting: 
             "type": "console.claimed",
             "stream": f"staff.{world.meiluo.pk}",
             "kind": "report",
-            "id": waiting.report.pk,
+            "item_id": waiting.report.pk,
             "by": {"id": world.li_wei.pk, "name": "li_wei", "party": False},
             "at": events[0]["at"],
         }
@@ -178,7 +178,7 @@ def test_settling_an_item_ends_its_claim_and_tells_the_consoles(
         "type": "console.item_removed",
         "stream": f"staff.{world.meiluo.pk}",
         "kind": "application",
-        "id": waiting.application.pk,
+        "item_id": waiting.application.pk,
     }
 
 

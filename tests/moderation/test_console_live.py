@@ -11,6 +11,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
 
+from chat.models import Event
 from communities.moderation import claims
 from tests.chat.ws import Socket, ready
 from tests.conftest import World
@@ -50,22 +51,27 @@ async def test_claims_gates_and_decisions_reach_every_console_of_the_committee_o
     stream = f"staff.{world.meiluo.pk}"
 
     await sync_to_async(claims.claim)(actor=world.li_wei, kind="letter", item_id=waiting.letter.pk)
+    claimed = await Event.objects.aget(type="console.claimed")
     for name in COMMITTEE:
         frame = await sockets[name].receive_type("console.claimed")
-        assert (frame["kind"], frame["id"], frame["stream"]) == (
+        assert (frame["kind"], frame["item_id"], frame["stream"]) == (
             "letter",
             waiting.letter.pk,
             stream,
         )
         assert frame["by"]["id"] == world.li_wei.pk
-        assert isinstance(frame["id"], int)
+        assert frame["id"] == claimed.pk  # the event's own id: what resume counts on
 
     await sync_to_async(claims.item_refer)(
         actor=world.zheng_hua, kind="letter", item_id=waiting.letter.pk, note="请书记看看"
     )
     for name in COMMITTEE:
         frame = await sockets[name].receive_type("console.gated")
-        assert (frame["kind"], frame["id"], frame["gated"]) == ("letter", waiting.letter.pk, True)
+        assert (frame["kind"], frame["item_id"], frame["gated"]) == (
+            "letter",
+            waiting.letter.pk,
+            True,
+        )
         assert frame["gate_note"] == "请书记看看"
 
     await sync_to_async(claims.settle)(
@@ -73,7 +79,7 @@ async def test_claims_gates_and_decisions_reach_every_console_of_the_committee_o
     )
     for name in COMMITTEE:
         frame = await sockets[name].receive_type("console.item_removed")
-        assert (frame["kind"], frame["id"]) == ("letter", waiting.letter.pk)
+        assert (frame["kind"], frame["item_id"]) == ("letter", waiting.letter.pk)
 
     for name in OUTSIDERS:
         assert await console_frames(sockets[name], 0.3) == [], name
@@ -92,6 +98,6 @@ async def test_a_console_that_was_away_catches_up_on_resume(world: World) -> Non
     again = await ready(world.zheng_hua)
     await again.send({"op": "resume", "after": 0})
     frame = await again.receive_type("console.claimed")
-    assert (frame["kind"], frame["id"]) == ("report", waiting.report.pk)
+    assert (frame["kind"], frame["item_id"]) == ("report", waiting.report.pk)
     assert frame["by"]["id"] == world.li_wei.pk
     await again.close()

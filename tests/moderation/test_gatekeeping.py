@@ -104,7 +104,7 @@ def test_referring_tells_the_committees_consoles(world: World) -> None:
     application = pending_application(world)
     refer(world, application, note="涉及党员")
     event = Event.objects.get(stream=f"staff.{world.meiluo.pk}", type="console.gated")
-    assert event.payload["id"] == application.pk
+    assert event.payload["item_id"] == application.pk
     assert event.payload["gate_note"] == "涉及党员"
     assert event.payload["gated_by"]["id"] == world.li_wei.pk
 
