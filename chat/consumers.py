@@ -334,10 +334,18 @@ async def conversations(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[s
 
         ids = sorted(consumer.conversations)
         unread = selectors.unread_counts(consumer.user, ids)
-        items = Conversation.objects.filter(pk__in=ids).select_related("place")
+        items = list(Conversation.objects.filter(pk__in=ids).select_related("place"))
         peers = selectors.direct_peers(consumer.user, ids)
+        flags = selectors.moderation_flags(consumer.user, items)
         return [
-            conversation_out(c, unread=unread.get(c.pk, 0), peer=peers.get(c.pk)) for c in items
+            conversation_out(
+                c,
+                unread=unread.get(c.pk, 0),
+                peer=peers.get(c.pk),
+                moderate=flags[c.pk].moderate,
+                muted_until=flags[c.pk].muted_until,
+            )
+            for c in items
         ]
 
     items = await call(load)()
@@ -411,8 +419,11 @@ async def history(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, An
     limit = field(frame, "limit", int, required=False) or selectors.HISTORY_PAGE
 
     def load() -> list[dict[str, Any]]:
-        conversation = selectors.conversation_for(consumer.user, conversation_id)
-        return [message_out(m) for m in selectors.history(conversation, before=before, limit=limit)]
+        conversation, access = selectors.conversation_access_for(consumer.user, conversation_id)
+        page = selectors.history(
+            conversation, before=before, limit=limit, moderator=access.moderate
+        )
+        return [message_out(m, moderator=access.moderate) for m in page]
 
     messages = await call(load)()
     return {
@@ -429,8 +440,9 @@ async def search(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any
     text = field(frame, "q", str)
 
     def load() -> list[dict[str, Any]]:
-        conversation = selectors.conversation_for(consumer.user, conversation_id)
-        return [message_out(m) for m in selectors.search(conversation, text=text)]
+        conversation, access = selectors.conversation_access_for(consumer.user, conversation_id)
+        found = selectors.search(conversation, text=text, moderator=access.moderate)
+        return [message_out(m, moderator=access.moderate) for m in found]
 
     return {
         "type": "search",

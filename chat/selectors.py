@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from communities.errors import NotFound
 from communities.models import COMMUNITY_KINDS, Membership, Place, PlaceKind, User
+from communities.moderation.selectors import active_restrictions, community_of_conversation
 from communities.permissions import RULES, Action, standing
 from communities.selectors import (
     Snapshot,
@@ -187,6 +189,13 @@ def access_to(user: User, conversation: Conversation) -> Access:
 
 def conversation_for(user: User, conversation_id: int, *, post: bool = False) -> Conversation:
     """A conversation ``user`` may read (or post to); NotFound whether missing or forbidden."""
+    return conversation_access_for(user, conversation_id, post=post)[0]
+
+
+def conversation_access_for(
+    user: User, conversation_id: int, *, post: bool = False
+) -> tuple[Conversation, Access]:
+    """As ``conversation_for``, with what ``user`` may do there."""
     conversation = (
         Conversation.objects.select_related("place").filter(pk=conversation_id).first()
         if isinstance(conversation_id, int)
@@ -197,7 +206,7 @@ def conversation_for(user: User, conversation_id: int, *, post: bool = False) ->
     access = access_to(user, conversation)
     if not access.read or (post and not access.post):
         raise NotFound()
-    return conversation
+    return conversation, access
 
 
 def message_for(user: User, message_id: int) -> Message:
@@ -213,9 +222,12 @@ def message_for(user: User, message_id: int) -> Message:
     return message
 
 
-def history(conversation: Conversation, *, before: int | None, limit: int) -> list[Message]:
-    """A page of messages older than ``before``, returned oldest first."""
-    queryset = visible_messages(conversation)
+def history(
+    conversation: Conversation, *, before: int | None, limit: int, moderator: bool = False
+) -> list[Message]:
+    """A page of messages older than ``before``, returned oldest first. Hidden and removed
+    messages are left out, except for the conversation's moderators (who see them marked)."""
+    queryset = visible_messages(conversation, moderator=moderator)
     if before is not None:
         queryset = queryset.filter(pk__lt=before)
     page = list(queryset.order_by("-id")[: max(1, min(limit, HISTORY_MAX))])
@@ -223,15 +235,26 @@ def history(conversation: Conversation, *, before: int | None, limit: int) -> li
     return page
 
 
-def visible_messages(conversation: Conversation) -> QuerySet[Message]:
-    return (
-        Message.objects.filter(conversation=conversation)
-        .select_related("author", "reply_to__author")
-        .annotate(like_count=Count("likes"))
+def visible_messages(conversation: Conversation, *, moderator: bool = False) -> QuerySet[Message]:
+    queryset = Message.objects.filter(conversation=conversation)
+    if not moderator:
+        queryset = queryset.filter(moderated="")
+    return queryset.select_related("author", "reply_to__author").annotate(like_count=Count("likes"))
+
+
+def pinned_messages(conversation: Conversation) -> list[Message]:
+    """The conversation's pinned messages, the latest pinned first (only visible ones are
+    pinned: hiding or removing a message unpins it)."""
+    return list(
+        visible_messages(conversation)
+        .filter(pinned_at__isnull=False, deleted_at__isnull=True)
+        .order_by("-pinned_at", "-id")[:HISTORY_PAGE]
     )
 
 
-def search(conversation: Conversation, *, text: str, limit: int = 50) -> list[Message]:
+def search(
+    conversation: Conversation, *, text: str, limit: int = 50, moderator: bool = False
+) -> list[Message]:
     """Messages containing ``text``, newest first.
 
     Substring matching works for Chinese, which has no spaces between words; on
@@ -241,7 +264,7 @@ def search(conversation: Conversation, *, text: str, limit: int = 50) -> list[Me
     if not text:
         return []
     return list(
-        visible_messages(conversation)
+        visible_messages(conversation, moderator=moderator)
         .filter(body__icontains=text, deleted_at__isnull=True)
         .order_by("-id")[:limit]
     )
@@ -261,7 +284,7 @@ def unread_counts(user: User, conversation_ids: list[int]) -> dict[int, int]:
     for conversation_id in conversation_ids:
         condition |= Q(conversation_id=conversation_id, pk__gt=marks.get(conversation_id, 0))
     rows = (
-        Message.objects.filter(condition, deleted_at__isnull=True)
+        Message.objects.filter(condition, deleted_at__isnull=True, moderated="")
         .exclude(author=user)
         .values("conversation_id")
         .annotate(n=Count("id"))
@@ -309,3 +332,57 @@ def direct_peers(user: User, conversation_ids: list[int]) -> dict[int, User]:
         .select_related("user")
     )
     return {p.conversation_id: p.user for p in others}
+
+
+@dataclass(frozen=True)
+class ModerationFlags:
+    """What the conversation shape tells one person about moderation there."""
+
+    moderate: bool
+    muted_until: datetime | None
+
+
+def moderation_flags(user: User, conversations: list[Conversation]) -> dict[int, ModerationFlags]:
+    """Per conversation: may ``user`` moderate it, and until when they may not post in it
+    (an active mute there, or a suspension in its community). Three queries, however many
+    conversations (places selected)."""
+    staff = set(
+        user.roles.filter(kind__in=RULES[Action.MODERATE_COMMUNITY]).values_list(
+            "place_id", flat=True
+        )
+    )
+    admin_of = set(
+        Participant.objects.filter(
+            user=user,
+            status=Participant.Status.ACTIVE,
+            role=Participant.Role.ADMIN,
+            conversation__in=[c.pk for c in conversations],
+        ).values_list("conversation_id", flat=True)
+    )
+    mutes: dict[int, datetime] = {}
+    suspensions: dict[int, datetime] = {}
+    for restriction in active_restrictions().filter(user=user):
+        if restriction.conversation_id is not None:
+            mutes[restriction.conversation_id] = max(
+                restriction.until, mutes.get(restriction.conversation_id, restriction.until)
+            )
+        else:
+            suspensions[restriction.community_id] = max(
+                restriction.until, suspensions.get(restriction.community_id, restriction.until)
+            )
+    flags: dict[int, ModerationFlags] = {}
+    for conversation in conversations:
+        community_id = community_of_conversation(conversation)
+        moderate = conversation.kind != Conversation.Kind.DIRECT and (
+            community_id in staff
+            or (conversation.kind == Conversation.Kind.TOPIC and conversation.pk in admin_of)
+        )
+        ends = [
+            when
+            for when in (mutes.get(conversation.pk), suspensions.get(community_id))
+            if when is not None
+        ]
+        flags[conversation.pk] = ModerationFlags(
+            moderate=moderate, muted_until=max(ends) if ends else None
+        )
+    return flags

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import Membership, Place, User
+from communities.moderation.selectors import community_of_conversation, refuse_if_restricted
 from communities.permissions import RULES, Action, standing
 
 from .feeds import publish
@@ -79,6 +80,7 @@ def message_post(
     conversation = conversation_for(author, conversation_id, post=True)
     if conversation.locked:
         raise Forbidden(_("This conversation is read-only."), code="locked")
+    _refuse_if_restricted(author, conversation)
     _refuse_if_blocked(author, conversation)
     throttle.hit("chat-send", str(author.pk), settings.CHAT_SEND_RATE)
     replied = None
@@ -131,6 +133,15 @@ def _members_among(conversation: Conversation, user_ids: list[int], *, exclude: 
     return sorted(members)
 
 
+def _refuse_if_restricted(author: User, conversation: Conversation) -> None:
+    """Muted here, or suspended in the conversation's community: Forbidden (one query)."""
+    refuse_if_restricted(
+        author,
+        community_id=community_of_conversation(conversation),
+        conversation_id=conversation.pk,
+    )
+
+
 def _refuse_if_blocked(author: User, conversation: Conversation) -> None:
     if conversation.kind != Conversation.Kind.DIRECT:
         return
@@ -157,6 +168,7 @@ def message_edit(*, editor: User, message_id: int, body: str) -> Message:
     message = _own_recent(editor, message_id)
     if message.conversation.locked:
         raise Forbidden(_("This conversation is read-only."), code="locked")
+    _refuse_if_restricted(editor, message.conversation)
     with transaction.atomic():
         message.body = body
         message.edited_at = timezone.now()

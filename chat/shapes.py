@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from communities.models import User
@@ -12,7 +13,12 @@ from .models import Conversation, Message
 EXCERPT = 40
 
 
-def message_out(message: Message, *, likes: int | None = None) -> dict[str, Any]:
+def message_out(
+    message: Message, *, likes: int | None = None, moderator: bool = False
+) -> dict[str, Any]:
+    """A message; ``moderator``: built for a moderator of the conversation, who sees the
+    excerpt of a reply to a hidden or removed message (others get it empty, as deleted).
+    Live frames are built once for everyone, so they use the non-moderator form."""
     deleted = message.deleted_at is not None
     reply = message.reply_to
     return {
@@ -25,7 +31,11 @@ def message_out(message: Message, *, likes: int | None = None) -> dict[str, Any]
             {
                 "id": reply.pk,
                 "author": person_out(reply.author),
-                "excerpt": "" if reply.deleted_at else reply.body[:EXCERPT],
+                "excerpt": (
+                    ""
+                    if reply.deleted_at or (reply.moderated and not moderator)
+                    else reply.body[:EXCERPT]
+                ),
             }
             if reply is not None
             else None
@@ -35,13 +45,24 @@ def message_out(message: Message, *, likes: int | None = None) -> dict[str, Any]
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
+        "moderated": message.moderated,
+        "pinned": message.pinned_at is not None,
     }
 
 
 def conversation_out(
-    conversation: Conversation, *, unread: int = 0, peer: User | None = None
+    conversation: Conversation,
+    *,
+    unread: int = 0,
+    peer: User | None = None,
+    moderate: bool = False,
+    muted_until: datetime | None = None,
 ) -> dict[str, Any]:
-    """A conversation as one person sees it; a knock is titled with the other person."""
+    """A conversation as one person sees it; a knock is titled with the other person.
+
+    ``moderate``: this person may moderate it; ``muted_until``: until when they may not
+    post in it (a mute here or a suspension in its community), see
+    ``selectors.moderation_flags``."""
     return {
         "id": conversation.pk,
         "kind": conversation.kind,
@@ -51,4 +72,6 @@ def conversation_out(
         "locked": conversation.locked,
         "unread": unread,
         "peer": person_out(peer) if peer is not None else None,
+        "moderate": moderate,
+        "muted_until": muted_until.isoformat() if muted_until is not None else None,
     }

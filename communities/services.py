@@ -32,7 +32,7 @@ from .models import (
 )
 from .moderation import audit, gatekeeping
 from .moderation.models import AuditAction, TargetKind
-from .permissions import Action, can
+from .permissions import Action, can, community_of
 from .phone import normalize_phone, phone_code_consume
 from .selectors import application_for, estate_by_join_code
 
@@ -418,5 +418,16 @@ def membership_revoke(*, actor: User, membership_id: int, reason: str) -> Member
     with transaction.atomic():
         membership.status = Membership.Status.REVOKED
         membership.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            community=community_of(membership.estate),
+            action=AuditAction.REVOKE,
+            target_kind=TargetKind.MEMBERSHIP,
+            target_id=membership.pk,
+            subject=membership.user,
+            reason=reason,
+            before={"status": Membership.Status.ACTIVE, "estate": membership.estate_id},
+            after={"status": Membership.Status.REVOKED, "estate": membership.estate_id},
+        )
         publish(user_group(membership.user_id), events.membership_changed(membership, reason))
     return membership

@@ -15,6 +15,7 @@ from chat.api import router as chat_router
 from communities.api import router as communities_router
 from communities.boards.api import router as boards_router
 from communities.errors import ServiceError, Throttled
+from communities.moderation.api import router as moderation_router
 from communities.moderation.console_api import router as console_router
 
 api = NinjaAPI(
@@ -28,6 +29,7 @@ api = NinjaAPI(
 api.add_router("", communities_router)
 api.add_router("", chat_router)
 api.add_router("", boards_router)
+api.add_router("", moderation_router)
 api.add_router("", console_router)
 
 

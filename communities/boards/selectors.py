@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Forbidden, NotFound
 from communities.models import COMMUNITY_KINDS, Place, PlaceKind, User
+from communities.moderation.models import TargetKind
+from communities.moderation.selectors import removed_by_moderator
 from communities.permissions import Action, places_where
 
 from .models import (
@@ -129,6 +131,36 @@ def post_for(user: User, post_id: int) -> tuple[Post, BoardAccess]:
     if not sees_post(access, post, user.pk):
         raise NotFound()
     return post, access
+
+
+def post_to_restore(user: User, post_id: int) -> tuple[Post, BoardAccess]:
+    """A post a moderator may bring back: any post they see, and also one a moderator
+    removed (status deleted) — not one its author deleted. NotFound otherwise."""
+    post = _posts().select_related("board__place").filter(pk=post_id).first()
+    if post is None:
+        raise NotFound()
+    access = Reach.of(user).access(post.board)
+    if post.status == Post.Status.DELETED:
+        if access.read and access.moderate and removed_by_moderator(TargetKind.POST, post.pk):
+            return post, access
+        raise NotFound()
+    if not sees_post(access, post, user.pk):
+        raise NotFound()
+    return post, access
+
+
+def comment_for(user: User, comment_id: int) -> tuple[Comment, Post, BoardAccess]:
+    """A comment on a post ``user`` sees (in any state: callers check it); NotFound
+    otherwise."""
+    comment = (
+        Comment.objects.select_related("author").filter(pk=comment_id).first()
+        if isinstance(comment_id, int)
+        else None
+    )
+    if comment is None:
+        raise NotFound()
+    post, access = post_for(user, comment.post_id)
+    return comment, post, access
 
 
 def _unexpired(now: datetime) -> Q:

@@ -22,6 +22,21 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import User
+from communities.moderation import audit, gatekeeping
+from communities.moderation.models import AuditAction, TargetKind
+from communities.moderation.selectors import (
+    community_of_board,
+    filter_matches,
+    post_text,
+    refuse_if_restricted,
+    removed_by_moderator,
+)
+from communities.moderation.services import (
+    clean_reason,
+    community_place,
+    report_actioned,
+    report_for_action,
+)
 
 from . import attachments, images, live, richtext
 from .extra import clean_extra
@@ -39,7 +54,7 @@ from .models import (
     UrgentAck,
 )
 from .rules import BoardAccess, Reach, may_edit
-from .selectors import board_for, post_for
+from .selectors import board_for, comment_for, post_for, post_to_restore
 
 TITLE_MAX = 120
 COMMENT_MAX = 1000
@@ -179,6 +194,7 @@ def post_create(
     board, access, _reach = board_for(author, board_id)
     if not access.post:
         raise Forbidden(_("You may not post on this board."))
+    refuse_if_restricted(author, community_id=community_of_board(board))
     title = _title(title)
     body_html, body_text = _body(body)
     _notice_fields(board, urgent, expires_at)
@@ -187,7 +203,8 @@ def post_create(
     clean = clean_extra(board.kind, extra)
     pictures, files = _check_uploads(board, author, None, image_ids, attachment_ids)
     throttle.hit("board-post", str(author.pk), settings.BOARD_POST_RATE)
-    pending = board.requires_review and not access.moderate and board.kind != BoardKind.DISTRICT
+    pending = not access.moderate and board.kind != BoardKind.DISTRICT
+    pending = pending and (board.requires_review or _filtered(board, title, body_text))
     with transaction.atomic():
         post = Post.objects.create(
             board=board,
@@ -208,6 +225,11 @@ def post_create(
         else:
             live.announce(live.board_streams(board), live.post_created(post))
     return post
+
+
+def _filtered(board: Board, title: str, body_text: str) -> bool:
+    """Whether the community's word filter holds the text for review."""
+    return bool(filter_matches(community_of_board(board), post_text(title, body_text)))
 
 
 def post_open(*, user: User, post_id: int) -> tuple[Post, BoardAccess]:
@@ -242,6 +264,7 @@ def post_edit(
     if not may_edit(access, post, editor.pk):
         raise NotFound()
     board = post.board
+    refuse_if_restricted(editor, community_id=community_of_board(board))
     new_title = post.title if title is UNSET else _title(title)
     if body is UNSET:
         new_body, new_text = post.body, post.body_text
@@ -263,6 +286,14 @@ def post_edit(
         None if attachment_ids is UNSET else attachment_ids,
     )
     text_changed = (new_title, new_body, new_extra) != (post.title, post.body, post.extra)
+    # An edit that brings in a filtered word sends a published post back to review.
+    held = (
+        text_changed
+        and post.status == Post.Status.PUBLISHED
+        and not access.moderate
+        and board.kind != BoardKind.DISTRICT
+        and _filtered(board, new_title, new_text)
+    )
     with transaction.atomic():
         if text_changed:
             PostRevision.objects.create(
@@ -273,23 +304,77 @@ def post_edit(
         post.edited_at = timezone.now() if text_changed else post.edited_at
         if post.status == Post.Status.REJECTED and post.author_id == editor.pk:
             post.status, post.review_reason = Post.Status.PENDING, ""  # sent for review again
+        if held:
+            post.status = Post.Status.PENDING
         post.save()
         _attach(post, pictures, files)
         post = _fresh(post.pk)
-        live.announce(live.streams_of(post), live.post_updated(post))
+        if held:  # readers drop it; the committee's queue gets it
+            live.announce(live.board_streams(board), live.post_hidden(post))
+            live.announce(live.review_streams(post), live.post_pending(post))
+        else:
+            live.announce(live.streams_of(post), live.post_updated(post))
     return post
 
 
 def post_delete(*, actor: User, post_id: int) -> None:
+    """The author deletes their post; a moderator deleting someone's post removes it."""
     post, access = post_for(actor, post_id)
     if not may_edit(access, post, actor.pk):
         raise NotFound()
+    if post.author_id != actor.pk:
+        _post_remove(actor, post, reason="")
+        return
     streams = live.streams_of(post)
     with transaction.atomic():
         post.status = Post.Status.DELETED
         post.pinned = False
         post.save(update_fields=["status", "pinned", "updated_at"])
         live.announce(streams, live.post_deleted(post))
+
+
+def post_remove(*, actor: User, post_id: int, reason: str) -> Post:
+    """A moderator removes a post (status deleted) with a reason; a moderator may restore it."""
+    reason = clean_reason(reason, required=True)
+    post, access = post_for(actor, post_id)
+    if not access.moderate:
+        raise Forbidden(_("Only moderators may do this."), code="not_moderator")
+    _post_remove(actor, post, reason=reason)
+    return _fresh(post.pk)
+
+
+def _post_remove(actor: User, post: Post, *, reason: str) -> None:
+    community = community_place(post.board.place)
+    report = report_for_action(actor, community, TargetKind.POST, post.pk)
+    streams = live.streams_of(post)
+    before = _post_state(post)
+    with transaction.atomic():
+        post.status = Post.Status.DELETED
+        post.pinned = False
+        post.save(update_fields=["status", "pinned", "updated_at"])
+        _audit_post(actor, community, AuditAction.REMOVE, post, reason, before)
+        live.announce(streams, live.post_deleted(post))
+        report_actioned(report, actor, reason)
+
+
+def _post_state(post: Post) -> dict[str, Any]:
+    return {"status": post.status, "pinned": post.pinned}
+
+
+def _audit_post(
+    actor: User, community: Any, action: str, post: Post, reason: str, before: dict[str, Any]
+) -> None:
+    audit.record(
+        actor=actor,
+        community=community,
+        action=action,
+        target_kind=TargetKind.POST,
+        target_id=post.pk,
+        subject=post.author,
+        reason=reason,
+        before=before,
+        after=_post_state(post),
+    )
 
 
 def _managed(actor: User, post_id: int) -> tuple[Post, BoardAccess]:
@@ -299,24 +384,37 @@ def _managed(actor: User, post_id: int) -> tuple[Post, BoardAccess]:
     return post, access
 
 
-def post_hide(*, actor: User, post_id: int) -> Post:
+def post_hide(*, actor: User, post_id: int, reason: str = "") -> Post:
+    reason = clean_reason(reason, required=False)
     post, _access = _managed(actor, post_id)
     if post.status != Post.Status.PUBLISHED:
         raise Conflict(_("Only a published post can be hidden."))
+    community = community_place(post.board.place)
+    report = report_for_action(actor, community, TargetKind.POST, post.pk)
+    before = _post_state(post)
     with transaction.atomic():
         post.status = Post.Status.HIDDEN
         post.save(update_fields=["status", "updated_at"])
+        _audit_post(actor, community, AuditAction.HIDE, post, reason, before)
         live.announce(live.board_streams(post.board), live.post_hidden(post))
+        report_actioned(report, actor, reason)
     return _fresh(post.pk)
 
 
-def post_restore(*, actor: User, post_id: int) -> Post:
-    post, _access = _managed(actor, post_id)
-    if post.status != Post.Status.HIDDEN:
-        raise Conflict(_("Only a hidden post can be restored."))
+def post_restore(*, actor: User, post_id: int, reason: str = "") -> Post:
+    """Bring back a hidden post, or one a moderator removed (only moderators for that)."""
+    reason = clean_reason(reason, required=False)
+    post, access = post_to_restore(actor, post_id)
+    if not access.manage:
+        raise Forbidden(_("Only moderators may do this."), code="not_moderator")
+    if post.status not in (Post.Status.HIDDEN, Post.Status.DELETED):
+        raise Conflict(_("Only a hidden or removed post can be restored."), code="not_moderated")
+    community = community_place(post.board.place)
+    before = _post_state(post)
     with transaction.atomic():
         post.status = Post.Status.PUBLISHED
         post.save(update_fields=["status", "updated_at"])
+        _audit_post(actor, community, AuditAction.RESTORE, post, reason, before)
         post = _fresh(post.pk)
         live.announce(live.board_streams(post.board), live.post_updated(post))
     return post
@@ -328,9 +426,13 @@ def post_pin(*, actor: User, post_id: int, pinned: bool) -> Post:
         raise Invalid(errors={"pinned": _("Must be true or false.")})
     if post.pinned == pinned:
         return _fresh(post.pk)
+    community = community_place(post.board.place)
+    before = _post_state(post)
     with transaction.atomic():
         post.pinned = pinned
         post.save(update_fields=["pinned", "updated_at"])
+        action = AuditAction.PIN if pinned else AuditAction.UNPIN
+        _audit_post(actor, community, action, post, "", before)
         post = _fresh(post.pk)
         live.announce(live.streams_of(post), live.post_updated(post))
     return post
@@ -417,6 +519,7 @@ def comment_create(
     post, access = post_for(author, post_id)
     if not access.comment or post.status != Post.Status.PUBLISHED:
         raise Forbidden(_("You may not comment on this board."))
+    refuse_if_restricted(author, community_id=community_of_board(post.board))
     if not isinstance(body, str) or not body.strip():
         raise Invalid(errors={"body": _("A comment cannot be empty.")})
     body = body.strip()
@@ -447,7 +550,8 @@ def comment_delete(*, actor: User, comment_id: int) -> None:
     if comment.author_id == actor.pk:
         status = Comment.Status.DELETED
     elif access.moderate:
-        status = Comment.Status.HIDDEN
+        comment_hide(actor=actor, comment_id=comment.pk)
+        return
     else:
         raise NotFound()
     with transaction.atomic():
@@ -456,6 +560,91 @@ def comment_delete(*, actor: User, comment_id: int) -> None:
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") - 1)
         post.refresh_from_db(fields=["comment_count"])
         live.announce(live.streams_of(post), live.comment_deleted(comment, post))
+
+
+def _moderated_comment(actor: User, comment_id: int) -> tuple[Comment, Post, Any]:
+    comment, post, access = comment_for(actor, comment_id)
+    if not access.moderate:
+        raise Forbidden(_("Only moderators may do this."), code="not_moderator")
+    return comment, post, community_place(post.board.place)
+
+
+def _comment_verdict(
+    actor: User, comment_id: int, status: str, action: str, reason: str
+) -> Comment:
+    comment, post, community = _moderated_comment(actor, comment_id)
+    if comment.status == status:
+        return comment
+    if comment.status != Comment.Status.VISIBLE and not (
+        status == Comment.Status.DELETED and comment.status == Comment.Status.HIDDEN
+    ):
+        raise Conflict(_("This comment was deleted by its author."), code="deleted")
+    report = report_for_action(actor, community, TargetKind.COMMENT, comment.pk)
+    was_visible = comment.status == Comment.Status.VISIBLE
+    before = {"status": comment.status}
+    with transaction.atomic():
+        comment.status = status
+        comment.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            community=community,
+            action=action,
+            target_kind=TargetKind.COMMENT,
+            target_id=comment.pk,
+            subject=comment.author,
+            reason=reason,
+            before=before,
+            after={"status": status},
+        )
+        if was_visible:
+            Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") - 1)
+            post.refresh_from_db(fields=["comment_count"])
+            live.announce(live.streams_of(post), live.comment_deleted(comment, post))
+        report_actioned(report, actor, reason)
+    return comment
+
+
+def comment_hide(*, actor: User, comment_id: int, reason: str = "") -> Comment:
+    """A moderator hides a comment: readers see that it was hidden, moderators its text."""
+    reason = clean_reason(reason, required=False)
+    return _comment_verdict(actor, comment_id, Comment.Status.HIDDEN, AuditAction.HIDE, reason)
+
+
+def comment_remove(*, actor: User, comment_id: int, reason: str) -> Comment:
+    """A moderator removes a comment (as if deleted; a moderator may restore it)."""
+    reason = clean_reason(reason, required=True)
+    return _comment_verdict(actor, comment_id, Comment.Status.DELETED, AuditAction.REMOVE, reason)
+
+
+def comment_restore(*, actor: User, comment_id: int, reason: str = "") -> Comment:
+    """Bring back a hidden comment, or one a moderator removed."""
+    reason = clean_reason(reason, required=False)
+    comment, post, community = _moderated_comment(actor, comment_id)
+    restorable = comment.status == Comment.Status.HIDDEN or (
+        comment.status == Comment.Status.DELETED
+        and removed_by_moderator(TargetKind.COMMENT, comment.pk)
+    )
+    if not restorable:
+        raise Conflict(_("Only a hidden or removed comment can be restored."), code="not_moderated")
+    before = {"status": comment.status}
+    with transaction.atomic():
+        comment.status = Comment.Status.VISIBLE
+        comment.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            community=community,
+            action=AuditAction.RESTORE,
+            target_kind=TargetKind.COMMENT,
+            target_id=comment.pk,
+            subject=comment.author,
+            reason=reason,
+            before=before,
+            after={"status": Comment.Status.VISIBLE},
+        )
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        post.refresh_from_db(fields=["comment_count"])
+        live.announce(live.streams_of(post), live.comment_created(comment, post))
+    return comment
 
 
 # --- Review -------------------------------------------------------------------------------
@@ -471,14 +660,19 @@ def post_review(*, actor: User, post_id: int, decision: str, reason: str = "") -
         raise Invalid(errors={"reason": _("Please give the author a reason.")})
     if len(reason) > 200:
         raise Invalid(errors={"reason": _("At most %(n)d characters.") % {"n": 200}})
+    community = community_place(post.board.place)
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
         if locked.status != Post.Status.PENDING:
             raise Conflict(_("This post has already been decided."), code="already_decided")
+        gatekeeping.require_may_decide(actor, community, TargetKind.POST, post.pk)
+        before = _post_state(post)
         post.status = Post.Status.PUBLISHED if decision == "approve" else Post.Status.REJECTED
         post.review_reason = reason
         post.reviewed_by, post.reviewed_at = actor, timezone.now()
         post.save()
+        action = AuditAction.APPROVE if decision == "approve" else AuditAction.REJECT
+        _audit_post(actor, community, action, post, reason, before)
         post = _fresh(post.pk)
         if decision == "approve":
             live.announce(live.board_streams(post.board), live.post_created(post))

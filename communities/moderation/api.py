@@ -1,0 +1,433 @@
+"""HTTP API of moderation (/api/moderation/…): thin, each endpoint calls one service or
+selector and shapes the answer. The contract is in docs/moderation.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from chat import selectors as chat_selectors
+from chat.models import Conversation, Message
+from chat.shapes import conversation_out, message_out
+from communities.api import LOGGED_IN, current_user
+from communities.boards import selectors as board_selectors
+from communities.boards import services as board_services
+from communities.boards.api import CommentOut, PostDetailOut
+from communities.boards.models import Post
+from communities.boards.rules import Reach, may_edit
+from communities.boards.shapes import comment_out, post_detail
+from communities.shapes import PersonOut
+
+from . import selectors, services
+from .shapes import audit_out, restriction_out, word_filter_out
+
+router = Router(auth=LOGGED_IN, tags=["moderation"])
+
+
+# --- Shapes -------------------------------------------------------------------------------
+class ReportIn(Schema):
+    target_kind: str
+    target_id: int
+    reason: str
+    note: str = ""
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ReportOut(Schema):
+    id: int
+    community: int
+    target_kind: str
+    target_id: int
+    target_author: PersonOut
+    excerpt: str
+    count: int
+    reasons: dict[str, int]
+    status: str
+    first_at: datetime
+    last_at: datetime
+    decided_by: PersonOut | None
+    decision_note: str
+    conversation: int | None
+    post: int | None
+
+
+class ReplyOut(Schema):
+    id: int
+    author: PersonOut
+    excerpt: str
+
+
+class MessageOut(Schema):
+    id: int
+    conversation: int
+    author: PersonOut
+    client_id: str
+    body: str
+    reply_to: ReplyOut | None
+    mentions: list[int]
+    likes: int
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+    moderated: str
+    pinned: bool
+
+
+class ConversationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    description: str
+    place: int
+    locked: bool
+    unread: int
+    peer: PersonOut | None
+    moderate: bool
+    muted_until: datetime | None
+
+
+class RestrictIn(Schema):
+    user_id: int
+    minutes: int
+    reason: str
+
+
+class CommunityRef(Schema):
+    id: int
+    name: str
+
+
+class RestrictionOut(Schema):
+    id: int
+    kind: str
+    community: CommunityRef
+    conversation: int | None
+    user: PersonOut
+    reason: str
+    until: datetime
+    created_by: PersonOut
+    created_at: datetime
+    lifted_at: datetime | None
+
+
+class WordFilterIn(Schema):
+    enabled: bool
+    words: list[str]
+
+
+class WordFilterOut(Schema):
+    enabled: bool
+    words: list[str]
+    updated_at: datetime | None
+    updated_by: PersonOut | None
+
+
+class CheckIn(Schema):
+    text: str
+
+
+class CheckOut(Schema):
+    matches: list[str]
+
+
+class AuditOut(Schema):
+    id: int
+    actor: PersonOut
+    action: str
+    action_label: str
+    target_kind: str
+    target_id: int
+    subject: PersonOut | None
+    reason: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    at: datetime
+
+
+def _message(request: HttpRequest, message: Message) -> dict[str, Any]:
+    """A message as its moderator sees it (marked, with the excerpt of what it replies to)."""
+    return message_out(message, likes=message.likes.count(), moderator=True)
+
+
+def _conversation(request: HttpRequest, conversation: Conversation) -> dict[str, Any]:
+    user = current_user(request)
+    flags = chat_selectors.moderation_flags(user, [conversation])[conversation.pk]
+    return conversation_out(conversation, moderate=flags.moderate, muted_until=flags.muted_until)
+
+
+def _post(request: HttpRequest, post: Post) -> dict[str, Any]:
+    """The post as the moderator now sees it (a removed one too)."""
+    user = current_user(request)
+    access = Reach.of(user).access(post.board)
+    return post_detail(
+        post,
+        access=access,
+        liked=board_selectors.liked_by(user, post),
+        can_edit=may_edit(access, post, user.pk),
+        revisions=post.revisions.count(),
+    )
+
+
+# --- Reports ------------------------------------------------------------------------------
+@router.post("/moderation/reports", response={200: ReportOut, 201: ReportOut})
+def report_create(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
+    """Report a message, post or comment (201); reporting it again changes nothing (200)."""
+    report, created = services.report_create(
+        reporter=current_user(request),
+        target_kind=payload.target_kind,
+        target_id=payload.target_id,
+        reason=payload.reason,
+        note=payload.note,
+    )
+    return Status(201 if created else 200, selectors.report_shape(report))
+
+
+@router.get("/moderation/communities/{int:community_id}/reports", response=list[ReportOut])
+def report_list(
+    request: HttpRequest,
+    community_id: int,
+    status: Literal["open", "actioned", "dismissed", "all"] = "open",
+) -> list[dict[str, Any]]:
+    reports = selectors.reports_of(current_user(request), community_id, status=status)
+    return selectors.report_shapes(reports)
+
+
+@router.post("/moderation/reports/{int:report_id}/dismiss", response=ReportOut)
+def report_dismiss(request: HttpRequest, report_id: int, payload: NoteIn) -> dict[str, Any]:
+    report = services.report_dismiss(
+        actor=current_user(request), report_id=report_id, note=payload.note
+    )
+    return selectors.report_shape(report)
+
+
+# --- Messages -----------------------------------------------------------------------------
+@router.post(
+    "/moderation/messages/{int:message_id}/{verb}",
+    response=MessageOut,
+)
+def message_moderate(
+    request: HttpRequest,
+    message_id: int,
+    verb: Literal["hide", "remove", "restore", "pin", "unpin"],
+    payload: ReasonIn,
+) -> dict[str, Any]:
+    """Hide or remove (a reason is required), restore, pin or unpin a message."""
+    actor = current_user(request)
+    if verb == "hide":
+        message = services.message_hide(actor=actor, message_id=message_id, reason=payload.reason)
+    elif verb == "remove":
+        message = services.message_remove(actor=actor, message_id=message_id, reason=payload.reason)
+    elif verb == "restore":
+        message = services.message_restore(
+            actor=actor, message_id=message_id, reason=payload.reason
+        )
+    else:
+        message = services.message_pin(
+            actor=actor, message_id=message_id, pinned=verb == "pin", reason=payload.reason
+        )
+    return _message(request, message)
+
+
+@router.get("/moderation/conversations/{int:conversation_id}/pinned", response=list[MessageOut])
+def pinned_list(request: HttpRequest, conversation_id: int) -> list[dict[str, Any]]:
+    conversation = chat_selectors.conversation_for(current_user(request), conversation_id)
+    return [message_out(m) for m in chat_selectors.pinned_messages(conversation)]
+
+
+# --- Posts and comments -------------------------------------------------------------------
+@router.post("/moderation/posts/{int:post_id}/{verb}", response=PostDetailOut)
+def post_moderate(
+    request: HttpRequest,
+    post_id: int,
+    verb: Literal["hide", "remove", "restore"],
+    payload: ReasonIn,
+) -> dict[str, Any]:
+    actor = current_user(request)
+    if verb == "hide":
+        services.clean_reason(payload.reason, required=True)  # the old endpoint takes none
+        post = board_services.post_hide(actor=actor, post_id=post_id, reason=payload.reason)
+    elif verb == "remove":
+        post = board_services.post_remove(actor=actor, post_id=post_id, reason=payload.reason)
+    else:
+        post = board_services.post_restore(actor=actor, post_id=post_id, reason=payload.reason)
+    return _post(request, post)
+
+
+@router.post("/moderation/comments/{int:comment_id}/{verb}", response=CommentOut)
+def comment_moderate(
+    request: HttpRequest,
+    comment_id: int,
+    verb: Literal["hide", "remove", "restore"],
+    payload: ReasonIn,
+) -> dict[str, Any]:
+    actor = current_user(request)
+    if verb == "hide":
+        services.clean_reason(payload.reason, required=True)
+        comment = board_services.comment_hide(
+            actor=actor, comment_id=comment_id, reason=payload.reason
+        )
+    elif verb == "remove":
+        comment = board_services.comment_remove(
+            actor=actor, comment_id=comment_id, reason=payload.reason
+        )
+    else:
+        comment = board_services.comment_restore(
+            actor=actor, comment_id=comment_id, reason=payload.reason
+        )
+    return comment_out(comment, moderator=True)
+
+
+# --- Conversations, mutes -----------------------------------------------------------------
+def _lock(request: HttpRequest, conversation_id: int, locked: bool, reason: str) -> dict[str, Any]:
+    conversation = services.conversation_lock(
+        actor=current_user(request), conversation_id=conversation_id, locked=locked, reason=reason
+    )
+    return _conversation(request, conversation)
+
+
+@router.post("/moderation/conversations/{int:conversation_id}/lock", response=ConversationOut)
+def conversation_lock(
+    request: HttpRequest, conversation_id: int, payload: ReasonIn
+) -> dict[str, Any]:
+    """Make the group read-only."""
+    return _lock(request, conversation_id, True, payload.reason)
+
+
+@router.post("/moderation/conversations/{int:conversation_id}/unlock", response=ConversationOut)
+def conversation_unlock(
+    request: HttpRequest, conversation_id: int, payload: ReasonIn
+) -> dict[str, Any]:
+    return _lock(request, conversation_id, False, payload.reason)
+
+
+@router.post(
+    "/moderation/conversations/{int:conversation_id}/mutes", response={201: RestrictionOut}
+)
+def mute_create(
+    request: HttpRequest, conversation_id: int, payload: RestrictIn
+) -> Status[dict[str, Any]]:
+    restriction = services.member_mute(
+        actor=current_user(request),
+        conversation_id=conversation_id,
+        user_id=payload.user_id,
+        minutes=payload.minutes,
+        reason=payload.reason,
+    )
+    return Status(201, restriction_out(restriction))
+
+
+@router.get("/moderation/conversations/{int:conversation_id}/mutes", response=list[RestrictionOut])
+def mute_list(request: HttpRequest, conversation_id: int) -> list[dict[str, Any]]:
+    rows = selectors.mutes_of(current_user(request), conversation_id)
+    return [restriction_out(row) for row in rows]
+
+
+# --- Suspensions, restrictions, revoking --------------------------------------------------
+@router.post(
+    "/moderation/communities/{int:community_id}/suspensions", response={201: RestrictionOut}
+)
+def suspension_create(
+    request: HttpRequest, community_id: int, payload: RestrictIn
+) -> Status[dict[str, Any]]:
+    restriction = services.member_suspend(
+        actor=current_user(request),
+        community_id=community_id,
+        user_id=payload.user_id,
+        minutes=payload.minutes,
+        reason=payload.reason,
+    )
+    return Status(201, restriction_out(restriction))
+
+
+@router.get("/moderation/communities/{int:community_id}/suspensions", response=list[RestrictionOut])
+def suspension_list(request: HttpRequest, community_id: int) -> list[dict[str, Any]]:
+    rows = selectors.suspensions_of(current_user(request), community_id)
+    return [restriction_out(row) for row in rows]
+
+
+@router.delete("/moderation/restrictions/{int:restriction_id}", response={204: None})
+def restriction_lift(request: HttpRequest, restriction_id: int) -> Status[None]:
+    services.restriction_lift(actor=current_user(request), restriction_id=restriction_id)
+    return Status(204, None)
+
+
+@router.get("/moderation/me/restrictions", response=list[RestrictionOut])
+def my_restrictions(request: HttpRequest) -> list[dict[str, Any]]:
+    """My active mutes and suspensions (for the composer's banner)."""
+    return [restriction_out(row) for row in selectors.restrictions_of(current_user(request))]
+
+
+@router.post(
+    "/moderation/communities/{int:community_id}/members/{int:user_id}/revoke",
+    response={204: None},
+)
+def member_revoke(
+    request: HttpRequest, community_id: int, user_id: int, payload: ReasonIn
+) -> Status[None]:
+    services.member_revoke(
+        actor=current_user(request),
+        community_id=community_id,
+        user_id=user_id,
+        reason=payload.reason,
+    )
+    return Status(204, None)
+
+
+# --- Word filter --------------------------------------------------------------------------
+@router.get("/moderation/communities/{int:community_id}/word-filter", response=WordFilterOut)
+def word_filter_show(request: HttpRequest, community_id: int) -> dict[str, Any]:
+    return word_filter_out(selectors.word_filter_of(current_user(request), community_id))
+
+
+@router.put("/moderation/communities/{int:community_id}/word-filter", response=WordFilterOut)
+def word_filter_update(
+    request: HttpRequest, community_id: int, payload: WordFilterIn
+) -> dict[str, Any]:
+    word_filter = services.word_filter_update(
+        actor=current_user(request),
+        community_id=community_id,
+        enabled=payload.enabled,
+        words=payload.words,
+    )
+    return word_filter_out(word_filter)
+
+
+@router.post("/moderation/communities/{int:community_id}/word-filter/check", response=CheckOut)
+def word_filter_check(
+    request: HttpRequest, community_id: int, payload: CheckIn
+) -> dict[str, list[str]]:
+    matches = services.word_filter_check(
+        actor=current_user(request), community_id=community_id, text=payload.text
+    )
+    return {"matches": matches}
+
+
+# --- Audit log ----------------------------------------------------------------------------
+@router.get("/moderation/communities/{int:community_id}/audit", response=list[AuditOut])
+def audit_list(
+    request: HttpRequest,
+    community_id: int,
+    before: int | None = None,
+    limit: int = selectors.AUDIT_PAGE,
+    action: str | None = None,
+    target_kind: str | None = None,
+) -> list[dict[str, Any]]:
+    entries = selectors.audit_log(
+        current_user(request),
+        community_id,
+        before_id=before,
+        limit=limit,
+        action=action,
+        target_kind=target_kind,
+    )
+    return [audit_out(entry) for entry in entries]
