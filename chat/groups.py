@@ -42,3 +42,9 @@ def away_feed(community_id: int) -> str:
 def observe_feed(place_id: int) -> str:
     """What supervisors of a street or district follow from every community below it."""
     return f"observe.{int(place_id)}"
+
+
+def party_feed(community_id: int) -> str:
+    """The party branch of a community: its party members and secretary (call-outs for party
+    members, service projects)."""
+    return f"party.{int(community_id)}"

@@ -20,6 +20,7 @@ from .models import (
     Place,
     PlaceKind,
     Role,
+    RoleKind,
     User,
 )
 from .permissions import RULES, Action, can, places_where
@@ -299,12 +300,16 @@ def standing_from(rows: Sequence[SnapshotRow]) -> Standing:
     return Standing(lived=tuple(lived), away=tuple(away), roles=tuple(roles))
 
 
+_PARTY_ROLES = frozenset({RoleKind.PARTY_MEMBER, RoleKind.PARTY_SECRETARY})
+
+
 def feed_streams(user: User) -> set[str]:
     """The live feeds ``user`` follows besides their chats, from memberships and roles.
 
     Residents: their district, community and estate. Villagers living away: the village's
     away feed (notices, hometown). Role holders: the community they serve (committee staff
-    also its staff feed, a property manager their estate), and supervisors the observe feed
+    also its staff feed, party members and the secretary its party feed, a property manager
+    their estate), and supervisors the observe feed
     of the street or district they watch. Three queries, whatever the user holds.
     """
     return streams_of(standing_of(user))
@@ -319,6 +324,7 @@ def streams_of(standing: Standing) -> set[str]:
         district_feed,
         estate_feed,
         observe_feed,
+        party_feed,
     )
 
     streams: set[str] = set()
@@ -337,6 +343,8 @@ def streams_of(standing: Standing) -> set[str]:
             streams.add(community_feed(ids[-1]))
             if kind in staff:
                 streams.add(community_staff_feed(ids[-1]))
+            if kind in _PARTY_ROLES:
+                streams.add(party_feed(ids[-1]))
         elif place_kind == PlaceKind.ESTATE:
             streams |= {community_feed(ids[-2]), estate_feed(ids[-1])}
     return streams

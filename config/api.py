@@ -17,6 +17,7 @@ from communities.boards.api import router as boards_router
 from communities.errors import ServiceError, Throttled
 from communities.moderation.api import router as moderation_router
 from communities.moderation.console_api import router as console_router
+from communities.volunteering.api import party_router, volunteer_router
 
 api = NinjaAPI(
     title="Shequtong API",
@@ -30,6 +31,8 @@ api.add_router("", communities_router)
 api.add_router("", chat_router)
 api.add_router("", boards_router)
 api.add_router("", moderation_router)
+api.add_router("", party_router)
+api.add_router("", volunteer_router)
 api.add_router("", console_router)
 
 

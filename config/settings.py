@@ -216,6 +216,8 @@ BOARD_ATTACHMENT_MAX_BYTES = int(env("BOARD_ATTACHMENT_MAX_BYTES", str(10 * 1024
 BOARD_POST_RATE = env("BOARD_POST_RATE", "10/600")
 BOARD_COMMENT_RATE = env("BOARD_COMMENT_RATE", "20/60")
 BOARD_UPLOAD_RATE = env("BOARD_UPLOAD_RATE", "60/600")
+# Volunteers check in to a call-out from this many minutes before it starts until it ends.
+VOLUNTEER_CHECKIN_EARLY_MINUTES = int(env("VOLUNTEER_CHECKIN_EARLY_MINUTES", "120"))
 
 # --- Security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

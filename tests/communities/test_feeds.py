@@ -11,6 +11,7 @@ from chat.groups import (
     district_feed,
     estate_feed,
     observe_feed,
+    party_feed,
 )
 from communities.models import AwayMembership, Membership, PlaceKind
 from communities.selectors import feed_streams
@@ -27,8 +28,8 @@ def expected(world: World) -> dict[str, set[str]]:
         "chen_jie": {district_feed(d), community_feed(gongkang), estate_feed(world.gongkang_1.pk)},
         "li_wei": staff,
         "zheng_hua": staff,
-        "zhang_min": staff,
-        "zhao_lei": community,
+        "zhang_min": staff | {party_feed(meiluo)},
+        "zhao_lei": community | {party_feed(meiluo)},
         "zhou_qiang": community,
         "song_yu": community,
         "wu_hao": community | {estate_feed(world.meiluo_1.pk)},

@@ -1,0 +1,124 @@
+"""Who is who in a community's party branch and call-outs (docs/volunteering.md, "Who is
+who"), from the holders of ``communities.permissions``.
+
+``Branch`` answers for one person at one community; it is built from the same holders as
+``permissions.standing`` (two queries) and, where it matters, ``gatekeeping.is_gatekeeper``.
+``Reach``-based ``audience_of`` answers for many communities at once, without queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from communities.boards.rules import Reach
+from communities.errors import NotFound
+from communities.models import COMMUNITY_KINDS, Place, RoleKind, User
+from communities.moderation.gatekeeping import is_gatekeeper
+from communities.permissions import RESIDENT, RULES, Action, standing
+
+from .models import Audience
+
+STAFF = RULES[Action.MODERATE_COMMUNITY]
+SUPERVISORS = RULES[Action.SUPERVISE]
+VIEWERS = RULES[Action.VIEW_COMMUNITY]
+PARTY = frozenset({RoleKind.PARTY_MEMBER, RoleKind.PARTY_SECRETARY})
+# Who follows ``community.<id>``, and so hears a call-out for all residents.
+FOLLOWERS = VIEWERS - SUPERVISORS
+
+
+def in_audience(held: frozenset[str], audience: str) -> bool:
+    """Whether someone holding ``held`` at a community is in a call-out's ``audience``."""
+    if audience == Audience.PARTY:
+        return bool(held & (PARTY | STAFF))
+    return bool(held & FOLLOWERS)
+
+
+def may_see_callouts(held: frozenset[str], audience: str) -> bool:
+    """The audience, the organisers (staff) and the supervisors above the community."""
+    return in_audience(held, audience) or bool(held & (STAFF | SUPERVISORS))
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Where one person stands in one community's party branch."""
+
+    community: Place
+    held: frozenset[str]
+    gatekeeper: bool
+
+    @classmethod
+    def of(cls, user: User, community: Place, *, gatekeeping: bool = True) -> Branch:
+        """``gatekeeping=False`` skips the (one or two) queries for delegations."""
+        return cls(
+            community=community,
+            held=standing(user, community),
+            gatekeeper=gatekeeping and is_gatekeeper(user, community),
+        )
+
+    @property
+    def viewer(self) -> bool:
+        return bool(self.held & VIEWERS)
+
+    @property
+    def resident(self) -> bool:
+        return RESIDENT in self.held
+
+    @property
+    def party_member(self) -> bool:
+        """A party member or the secretary of this community."""
+        return bool(self.held & PARTY)
+
+    @property
+    def secretary(self) -> bool:
+        return RoleKind.PARTY_SECRETARY in self.held
+
+    @property
+    def staff(self) -> bool:
+        return bool(self.held & STAFF)
+
+    @property
+    def supervisor(self) -> bool:
+        return bool(self.held & SUPERVISORS)
+
+    @property
+    def branch(self) -> bool:
+        """Sees everything of the branch: hidden members, report-ins, hours."""
+        return self.staff or self.gatekeeper
+
+    @property
+    def sees_projects(self) -> bool:
+        return self.party_member or self.branch or self.supervisor
+
+    @property
+    def manages_projects(self) -> bool:
+        return self.staff
+
+    @property
+    def claims_projects(self) -> bool:
+        return self.party_member
+
+    @property
+    def organiser(self) -> bool:
+        """Posts call-outs and runs them: rosters, check-in, hours, thanks."""
+        return self.staff
+
+
+def community_get(community_id: int) -> Place:
+    """A residents' committee or village; NotFound for anything else."""
+    community = Place.objects.filter(pk=community_id, kind__in=COMMUNITY_KINDS).first()
+    if community is None:
+        raise NotFound()
+    return community
+
+
+def branch_for(user: User, community_id: int, *, gatekeeping: bool = True) -> Branch:
+    """The branch of a community ``user`` may view; NotFound whether missing or not theirs."""
+    branch = Branch.of(user, community_get(community_id), gatekeeping=gatekeeping)
+    if not branch.viewer and not branch.gatekeeper:
+        raise NotFound()
+    return branch
+
+
+def held_at(reach: Reach, community: Place) -> frozenset[str]:
+    """``Branch.held`` for a person already loaded as a ``Reach`` (no query)."""
+    return reach.standing(community)

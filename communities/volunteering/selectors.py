@@ -1,0 +1,400 @@
+"""Reads of the party branch and the call-outs: what a person may see, in few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.boards.rules import Reach
+from communities.errors import Forbidden, NotFound
+from communities.models import COMMUNITY_KINDS, Place, Role, RoleKind, User
+from communities.moderation.models import Delegation
+from communities.shapes import person_out
+
+from .models import Audience, Callout, CalloutSeen, Project, ReportIn, SignUp
+from .rules import (
+    PARTY,
+    STAFF,
+    Branch,
+    branch_for,
+    community_get,
+    in_audience,
+    may_see_callouts,
+)
+from .shapes import (
+    callout_out,
+    checkin_opens_at,
+    community_out,
+    my_signup_out,
+    report_in_out,
+    roster_entry,
+)
+
+LIST_MAX = 100
+
+
+# --- Party branch -------------------------------------------------------------------------
+def party_me(user: User) -> list[dict[str, Any]]:
+    """My standing in the branch of each community I live in or hold a role at (PartyMe)."""
+    reach = Reach.of(user)
+    delegated = set(
+        Delegation.objects.filter(delegate=user, ended_at__isnull=True).values_list(
+            "community_id", flat=True
+        )
+    )
+    ids = reach.communities() | delegated
+    ids |= {path[-1] for _kind, path in reach.roles if len(path) == 3}
+    communities = list(Place.objects.filter(pk__in=ids, kind__in=COMMUNITY_KINDS).order_by("path"))
+    shown = dict(
+        Role.objects.filter(user=user, kind__in=PARTY, place_id__in=ids).values_list(
+            "place_id", "show_identity"
+        )
+    )
+    latest: dict[int, ReportIn] = {}
+    for report_in in ReportIn.objects.filter(user=user, community_id__in=ids).select_related(
+        "community", "user", "decided_by"
+    ):
+        latest.setdefault(report_in.community_id, report_in)  # newest first
+    out = []
+    for community in communities:
+        branch = Branch(
+            community=community,
+            held=reach.standing(community),
+            gatekeeper=(
+                RoleKind.PARTY_SECRETARY in reach.standing(community) or community.pk in delegated
+            ),
+        )
+        if not branch.viewer and not branch.gatekeeper:
+            continue
+        mine = latest.get(community.pk)
+        out.append(
+            {
+                "community": community_out(community),
+                "resident": branch.resident,
+                "party_member": branch.party_member,
+                "secretary": branch.secretary,
+                "show_identity": shown.get(community.pk, False),
+                "gatekeeper": branch.gatekeeper,
+                "branch": branch.branch,
+                "may_manage_projects": branch.manages_projects,
+                "may_organise": branch.organiser,
+                "report_in": report_in_out(mine) if mine else None,
+            }
+        )
+    return out
+
+
+def _report_ins() -> QuerySet[ReportIn]:
+    return ReportIn.objects.select_related("community", "user", "decided_by")
+
+
+def report_in_get(report_in_id: int) -> ReportIn:
+    """A report-in as its shape needs it, after a write."""
+    return _report_ins().get(pk=report_in_id)
+
+
+def report_ins_mine(user: User) -> list[ReportIn]:
+    return list(_report_ins().filter(user=user)[:LIST_MAX])
+
+
+def report_ins_of(user: User, community_id: int, *, status: str) -> list[ReportIn]:
+    """The report-ins of a community, for its branch (gatekeepers and staff)."""
+    branch = branch_for(user, community_id)
+    if not branch.branch:
+        raise Forbidden(_("Only the party branch sees report-ins."))
+    queryset = _report_ins().filter(community=branch.community)
+    if status != "all":
+        queryset = queryset.filter(status=status)
+    return list(queryset[:500])
+
+
+def report_in_for(user: User, report_in_id: int) -> tuple[ReportIn, Branch]:
+    """A report-in its applicant or the branch may act on; NotFound otherwise."""
+    report_in = _report_ins().filter(pk=report_in_id).first()
+    if report_in is None:
+        raise NotFound()
+    branch = Branch.of(user, report_in.community)
+    if report_in.user_id != user.pk and not branch.branch:
+        raise NotFound()
+    return report_in, branch
+
+
+def party_members(user: User, community_id: int) -> list[Role]:
+    """The branch's members: those who show their identity to every viewer, all to the
+    branch. Secretary first, then by name."""
+    branch = branch_for(user, community_id)
+    roles = Role.objects.filter(place=branch.community, kind__in=PARTY).select_related("user")
+    if not branch.branch:
+        roles = roles.filter(show_identity=True)
+    return sorted(
+        roles,
+        key=lambda role: (role.kind != RoleKind.PARTY_SECRETARY, role.user.name, role.user_id),
+    )
+
+
+# --- Service projects ---------------------------------------------------------------------
+def _projects() -> QuerySet[Project]:
+    return Project.objects.select_related("created_by").prefetch_related(
+        "claims__user", "notes__author"
+    )
+
+
+def projects_of(user: User, community_id: int) -> list[Project]:
+    branch = branch_for(user, community_id, gatekeeping=False)
+    if not branch.sees_projects:
+        branch = branch_for(user, community_id)
+        if not branch.sees_projects:
+            raise NotFound()
+    order = {Project.Status.OPEN: 0, Project.Status.IN_PROGRESS: 0, Project.Status.DONE: 1}
+    projects = list(_projects().filter(community=branch.community)[:LIST_MAX])
+    return sorted(projects, key=lambda p: order[Project.Status(p.status)])
+
+
+def project_for(user: User, project_id: int) -> tuple[Project, Branch]:
+    project = _projects().select_related("community").filter(pk=project_id).first()
+    if project is None:
+        raise NotFound()
+    branch = Branch.of(user, project.community)
+    if not branch.sees_projects:
+        raise NotFound()
+    return project, branch
+
+
+def project_get(project_id: int) -> Project:
+    """A project as its shape needs it, after a write."""
+    return _projects().get(pk=project_id)
+
+
+# --- Call-outs ----------------------------------------------------------------------------
+def with_counts(queryset: QuerySet[Callout]) -> QuerySet[Callout]:
+    return queryset.select_related("community", "organiser").annotate(
+        n_confirmed=Count("signups", filter=Q(signups__status=SignUp.Status.CONFIRMED)),
+        n_waiting=Count("signups", filter=Q(signups__status=SignUp.Status.WAITING)),
+    )
+
+
+def counts(callout_id: int) -> tuple[int, int]:
+    """Confirmed and waiting sign-ups of a call-out (one query)."""
+    row = SignUp.objects.filter(callout_id=callout_id).aggregate(
+        confirmed=Count("pk", filter=Q(status=SignUp.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=SignUp.Status.WAITING)),
+    )
+    return row["confirmed"], row["waiting"]
+
+
+def callout_shape(callout: Callout) -> dict[str, Any]:
+    """``callout_out`` of a call-out loaded by ``with_counts``."""
+    return callout_out(
+        callout,
+        confirmed=callout.n_confirmed,  # type: ignore[attr-defined]
+        waiting=callout.n_waiting,  # type: ignore[attr-defined]
+    )
+
+
+def waiting_position(signup: SignUp) -> int | None:
+    if signup.status != SignUp.Status.WAITING:
+        return None
+    ahead = SignUp.objects.filter(
+        callout_id=signup.callout_id, status=SignUp.Status.WAITING, seq__lt=signup.seq
+    ).count()
+    return ahead + 1
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Where one person stands with one call-out."""
+
+    callout: Callout
+    held: frozenset[str]
+
+    @property
+    def audience(self) -> bool:
+        return in_audience(self.held, self.callout.audience)
+
+    @property
+    def organiser(self) -> bool:
+        return bool(self.held & STAFF)
+
+
+def callout_for(user: User, callout_id: int) -> Seat:
+    """A call-out ``user`` may see (with counts); NotFound whether missing or not theirs."""
+    callout = with_counts(Callout.objects.filter(pk=callout_id)).first()
+    if callout is None:
+        raise NotFound()
+    held = Branch.of(user, callout.community, gatekeeping=False).held
+    if not may_see_callouts(held, callout.audience):
+        raise NotFound()
+    return Seat(callout=callout, held=held)
+
+
+def detail(user: User, seat: Seat, signup: SignUp | None | Any = ...) -> dict[str, Any]:
+    """CalloutDetail: the call-out, my sign-up and what I may do with it."""
+    callout = seat.callout
+    if signup is ...:
+        signup = SignUp.objects.filter(callout=callout, user=user).first()
+    now = timezone.now()
+    return {
+        **callout_shape(callout),
+        "me": my_signup_out(signup, waiting_position(signup)) if signup else None,
+        "can_sign_up": (
+            seat.audience and callout.status == Callout.Status.OPEN and callout.starts_at > now
+        ),
+        "can_manage": seat.organiser,
+        "checkin_opens_at": checkin_opens_at(callout).isoformat(),
+    }
+
+
+def _visible(reach: Reach, communities: list[Place], callouts: list[Callout]) -> list[Callout]:
+    held = {community.pk: reach.standing(community) for community in communities}
+    return [c for c in callouts if may_see_callouts(held[c.community_id], c.audience)]
+
+
+def _my_communities(user: User, community_id: int | None) -> tuple[Reach, list[Place]]:
+    """The communities whose call-outs a list shows: mine, or one I may see call-outs of
+    (supervisors look at the communities below them one at a time)."""
+    reach = Reach.of(user)
+    if community_id is None:
+        return reach, list(Place.objects.filter(pk__in=reach.communities()))
+    community = community_get(community_id)
+    if not may_see_callouts(reach.standing(community), Audience.RESIDENTS):
+        raise NotFound()
+    return reach, [community]
+
+
+def callouts_list(user: User, *, when: str, community_id: int | None) -> list[dict[str, Any]]:
+    """Call-outs of my communities I may see, each with my sign-up (CalloutDetail)."""
+    reach, communities = _my_communities(user, community_id)
+    now = timezone.now()
+    queryset = with_counts(Callout.objects.filter(community__in=communities))
+    if when == "past":
+        queryset = queryset.filter(ends_at__lte=now).order_by("-ends_at", "-id")
+    else:
+        queryset = queryset.filter(ends_at__gt=now).order_by("starts_at", "id")
+    callouts = _visible(reach, communities, list(queryset[: LIST_MAX * 2]))[:LIST_MAX]
+    mine = {
+        signup.callout_id: signup
+        for signup in SignUp.objects.filter(user=user, callout__in=[c.pk for c in callouts])
+    }
+    positions = _positions([s for s in mine.values() if s.status == SignUp.Status.WAITING])
+    held = {community.pk: reach.standing(community) for community in communities}
+    out = []
+    for callout in callouts:
+        seat = Seat(callout=callout, held=held[callout.community_id])
+        signup = mine.get(callout.pk)
+        item = detail(user, seat, None)
+        if signup is not None:
+            item["me"] = my_signup_out(signup, positions.get(signup.pk))
+        out.append(item)
+    return out
+
+
+def _positions(waiting: list[SignUp]) -> dict[int, int]:
+    """Waiting-list positions of sign-ups of several call-outs (one query)."""
+    if not waiting:
+        return {}
+    seqs: dict[int, list[int]] = defaultdict(list)
+    rows = SignUp.objects.filter(
+        callout_id__in={s.callout_id for s in waiting}, status=SignUp.Status.WAITING
+    ).values_list("callout_id", "seq")
+    for callout_id, seq in rows:
+        seqs[callout_id].append(seq)
+    return {
+        signup.pk: 1 + sum(seq < signup.seq for seq in seqs[signup.callout_id])
+        for signup in waiting
+    }
+
+
+def unseen_for(user: User) -> list[dict[str, Any]]:
+    """Upcoming call-outs of my audiences that I have not seen, signed up to or organised."""
+    reach = Reach.of(user)
+    communities = list(Place.objects.filter(pk__in=reach.communities()))
+    seen = CalloutSeen.objects.filter(callout=OuterRef("pk"), user=user)
+    signed = SignUp.objects.filter(callout=OuterRef("pk"), user=user)
+    queryset = (
+        with_counts(
+            Callout.objects.filter(
+                community__in=communities,
+                status=Callout.Status.OPEN,
+                starts_at__gt=timezone.now(),
+            )
+        )
+        .exclude(organiser=user)
+        .exclude(Exists(seen))
+        .exclude(Exists(signed))
+        .order_by("starts_at", "id")
+    )
+    held = {community.pk: reach.standing(community) for community in communities}
+    return [
+        callout_shape(callout)
+        for callout in queryset[:LIST_MAX]
+        if in_audience(held[callout.community_id], callout.audience)
+    ]
+
+
+def roster_of(callout: Callout) -> list[dict[str, Any]]:
+    """Every sign-up: confirmed by sign-up order, then the waiting list, then cancelled."""
+    signups = list(SignUp.objects.filter(callout=callout).select_related("user").order_by("seq"))
+    rank = {SignUp.Status.CONFIRMED: 0, SignUp.Status.WAITING: 1, SignUp.Status.CANCELLED: 2}
+    signups.sort(key=lambda s: (rank[SignUp.Status(s.status)], s.seq))
+    entries, position = [], 0
+    for signup in signups:
+        if signup.status == SignUp.Status.WAITING:
+            position += 1
+        entries.append(
+            roster_entry(signup, position if signup.status == SignUp.Status.WAITING else None)
+        )
+    return entries
+
+
+def history_of(user: User) -> dict[str, Any]:
+    """My sign-ups that were not cancelled, latest first, with my total of check-ins."""
+    signups = list(
+        SignUp.objects.filter(user=user)
+        .exclude(status=SignUp.Status.CANCELLED)
+        .order_by("-callout__starts_at", "-id")[:500]
+    )
+    callouts = {
+        callout.pk: callout
+        for callout in with_counts(Callout.objects.filter(pk__in=[s.callout_id for s in signups]))
+    }
+    done = [s for s in signups if s.checked_in_at is not None]
+    return {
+        "total_minutes": sum(s.minutes or 0 for s in done),
+        "callouts": len(done),
+        "entries": [
+            {
+                "callout": callout_shape(callouts[s.callout_id]),
+                "status": s.status,
+                "checked_in_at": s.checked_in_at.isoformat() if s.checked_in_at else None,
+                "minutes": s.minutes,
+            }
+            for s in signups
+        ],
+    }
+
+
+def community_hours(user: User, community_id: int) -> list[dict[str, Any]]:
+    """Checked-in volunteers of a community's call-outs, most minutes first (the branch)."""
+    branch = branch_for(user, community_id)
+    if not branch.branch:
+        raise Forbidden(_("Only the party branch sees the volunteers' hours."))
+    rows = list(
+        SignUp.objects.filter(callout__community=branch.community, checked_in_at__isnull=False)
+        .values("user")
+        .annotate(callouts=Count("pk"), total=Sum("minutes"))
+        .order_by("-total", "user")
+    )
+    people = User.objects.in_bulk([row["user"] for row in rows])
+    return [
+        {
+            "user": person_out(people[row["user"]]),
+            "callouts": row["callouts"],
+            "total_minutes": row["total"] or 0,
+        }
+        for row in rows
+    ]
