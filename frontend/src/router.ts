@@ -95,6 +95,56 @@ export const routes: RouteRecordRaw[] = [
       },
     ],
   },
+  {
+    path: '/party',
+    name: 'party',
+    component: () => import('./views/party/PartyView.vue'),
+    meta: { titleKey: 'party.title', requiresAuth: true, back: '/' },
+  },
+  {
+    // Volunteering pages share the "/volunteer" record. The check-in page is what the
+    // organiser's QR code opens: a visitor logs in first and comes back to it.
+    path: '/volunteer',
+    meta: { requiresAuth: true },
+    children: [
+      {
+        path: '',
+        name: 'volunteer',
+        component: () => import('./views/volunteer/CalloutsView.vue'),
+        meta: { titleKey: 'volunteer.title', back: '/' },
+      },
+      {
+        path: 'new',
+        name: 'volunteer-new',
+        component: () => import('./views/volunteer/CalloutComposeView.vue'),
+        meta: { titleKey: 'volunteer.compose.pageTitle', hideTabbar: true, back: '/volunteer' },
+      },
+      {
+        path: 'me',
+        name: 'volunteer-history',
+        component: () => import('./views/volunteer/HistoryView.vue'),
+        meta: { titleKey: 'volunteer.history.title', back: '/volunteer' },
+      },
+      {
+        path: 'callouts/:id(\\d+)',
+        name: 'volunteer-callout',
+        component: () => import('./views/volunteer/CalloutView.vue'),
+        meta: { titleKey: 'volunteer.detail.title', back: '/volunteer' },
+      },
+      {
+        path: 'callouts/:id(\\d+)/checkin',
+        name: 'volunteer-checkin',
+        component: () => import('./views/volunteer/CheckinView.vue'),
+        meta: { titleKey: 'volunteer.checkin.title', back: '/volunteer' },
+      },
+      {
+        path: 'callouts/:id(\\d+)/thanks',
+        name: 'volunteer-thanks',
+        component: () => import('./views/volunteer/ThanksView.vue'),
+        meta: { titleKey: 'volunteer.thanks.pageTitle', hideTabbar: true, back: '/volunteer' },
+      },
+    ],
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { titleKey: 'notFound.title' } },
 ]
 

@@ -6,6 +6,7 @@
  * here lists only what the app reads.
  */
 import type { BoardFrame } from '../boards/types'
+import type { VolunteerFrame } from '../volunteer/types'
 
 export const JSON_SUBPROTOCOL = 'shequtong.v1.json'
 export const MSGPACK_SUBPROTOCOL = 'shequtong.v1.msgpack'
@@ -222,6 +223,7 @@ export type ServerFrame =
   | LetterNewEvent
   | LetterReadEvent
   | BoardFrame
+  | VolunteerFrame
 
 export type ServerFrameType = ServerFrame['type']
 export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>
