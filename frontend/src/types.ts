@@ -138,10 +138,12 @@ export type ReviewStatusFilter = ApplicationStatus | 'all'
 
 // ---- chat (HTTP side: topic groups, letters, neighbours, settings) -------------------------
 
-/** Someone named in chat: id and display name. */
+/** Someone named in chat or on a board: id, display name and the party badge. */
 export interface PersonRef {
   id: number
   name: string
+  /** Shows the party-member badge (党员亮身份) next to the name. */
+  party?: boolean
 }
 
 export type TopicStatus = 'pending' | 'active' | 'left' | 'removed' | 'rejected'

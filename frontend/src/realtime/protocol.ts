@@ -6,6 +6,7 @@
  * here lists only what the app reads.
  */
 import type { BoardFrame } from '../boards/types'
+import type { Moderated, ModerationFrame } from '../moderation/types'
 import type { VolunteerFrame } from '../volunteer/types'
 
 export const JSON_SUBPROTOCOL = 'shequtong.v1.json'
@@ -17,6 +18,8 @@ export const CLOSE_UNAUTHENTICATED = 4401
 export interface Person {
   id: number
   name: string
+  /** Shows the party-member badge (党员亮身份). */
+  party?: boolean
 }
 
 export interface ReplyQuote {
@@ -37,6 +40,9 @@ export interface ChatMessage {
   created_at: string
   edited_at: string | null
   deleted: boolean
+  /** Hidden or removed by a moderator (only moderators ever get such a message). */
+  moderated?: Moderated
+  pinned?: boolean
 }
 
 export type ConversationKind = 'estate' | 'topic' | 'direct'
@@ -49,6 +55,10 @@ export interface Conversation {
   place: number
   locked: boolean
   unread: number
+  /** I may moderate it (hide, pin, lock, mute). */
+  moderate?: boolean
+  /** I am muted here until then. */
+  muted_until?: string | null
 }
 
 export interface Limits {
@@ -223,6 +233,7 @@ export type ServerFrame =
   | LetterNewEvent
   | LetterReadEvent
   | BoardFrame
+  | ModerationFrame
   | VolunteerFrame
 
 export type ServerFrameType = ServerFrame['type']

@@ -16,8 +16,10 @@ import {
   type RealtimeClient,
 } from '../../realtime'
 import { t } from '../../i18n'
+import { useModerationStore } from '../../moderation/store'
 import { useSessionStore } from '../session'
 import { mergeMessages, orderConversations, updateMessage } from './merge'
+import { useChatModeration } from './moderation'
 import { usePeers } from './peers'
 import { usePresence } from './presence'
 import { useOutgoing, type OutgoingMessage, type SendOptions } from './outgoing'
@@ -71,7 +73,16 @@ export const useChatStore = defineStore('chat', () => {
     (conversation) => client?.notify('typing', { conversation }) ?? false,
   )
   const { online, watchPresence, presenceChanged, isOnline, ...presence } = usePresence(rt, () => connection.value === 'open')
-  const { outgoing, retry, discard, ...sending } = useOutgoing(rt, (message) => receive(message, true), errorText)
+  const restrictions = useModerationStore()
+  const { outgoing, retry, discard, ...sending } = useOutgoing(
+    rt,
+    (message) => receive(message, true),
+    (error) => {
+      restrictions.noteRefusal(error) // refused as muted or suspended: the banner catches up
+      return errorText(error)
+    },
+  )
+  const moderation = useChatModeration({ conversations, messages, hasMore })
   const messageLimit = computed(() => client?.ready?.limits?.message_chars ?? 2000)
   const ordered = computed(() => orderConversations(Object.values(conversations.value), lastMessageId.value))
   const unreadTotal = computed(() =>
@@ -98,6 +109,10 @@ export const useChatStore = defineStore('chat', () => {
       c.on('message.edited', (e) => receive(e.message, false)),
       c.on('message.deleted', (e) => patch(e.conversation, e.message_id, (m) => ({ ...m, deleted: true, body: '' }))),
       c.on('message.liked', liked),
+      c.on('message.moderated', moderation.moderated),
+      c.on('message.restored', moderation.restored),
+      c.on('message.pinned', moderation.pinnedChanged),
+      c.on('conversation.locked', moderation.lockChanged),
       c.on('mention', (e) => {
         if (viewing.value !== e.message.conversation) mentioned.value[e.message.conversation] = true
       }),
@@ -129,6 +144,7 @@ export const useChatStore = defineStore('chat', () => {
     typingState.reset()
     presence.reset()
     peerState.reset()
+    moderation.reset()
     if (reloadTimer) clearTimeout(reloadTimer)
     reloadTimer = null
     connection.value = 'offline'
@@ -418,5 +434,14 @@ export const useChatStore = defineStore('chat', () => {
     watchPresence,
     isOnline,
     membersOf,
+    pinned: moderation.pinned,
+    mutes: moderation.mutes,
+    canModerate: moderation.canModerate,
+    loadPinned: moderation.loadPinned,
+    moderate: moderation.moderate,
+    lock: moderation.lock,
+    loadMutes: moderation.loadMutes,
+    mute: moderation.mute,
+    unmute: moderation.unmute,
   }
 })

@@ -310,26 +310,32 @@ describe('Community tab', () => {
 })
 
 describe('PostView moderation', () => {
-  it('lets a moderator hide a post after confirming', async () => {
+  it('lets a moderator hide a post after giving a reason', async () => {
     fakeChatServer()
     const notice = detail(post(85, 2, '错误的通知'), { can_moderate: true, can_manage: true })
     const http = fakeServer({
       'GET /api/boards/urgent': { status: 200, body: [] },
       'GET /api/boards/unread': { status: 200, body: {} },
+      'GET /api/moderation/me/restrictions': { status: 200, body: [] },
       'GET /api/boards/posts/85': { status: 200, body: notice },
       'GET /api/boards/posts/85/comments': { status: 200, body: [] },
-      'POST /api/boards/posts/85/hide': { status: 200, body: { ...notice, status: 'hidden' } },
+      'POST /api/moderation/posts/85/hide': () => {
+        http.set('GET /api/boards/posts/85', { status: 200, body: { ...notice, status: 'hidden' } })
+        return { status: 200, body: { ...notice, status: 'hidden' } }
+      },
     })
     const { wrapper } = await mountAt('/boards/posts/85', liWei())
     await flushPromises()
 
     await byTestId(wrapper, 'post-hide').trigger('click')
     await flushPromises()
-    expect(http.calls('POST', '/api/boards/posts/85/hide')).toHaveLength(0)
-    ;(document.querySelector('[data-testid="post-action-confirm"]') as HTMLElement).click()
+    expect(http.calls('POST', '/api/moderation/posts/85/hide')).toHaveLength(0)
+    ;(document.querySelector('[data-testid="reason-input"]') as HTMLTextAreaElement).value = '内容有误'
+    document.querySelector('[data-testid="reason-input"]')!.dispatchEvent(new Event('input'))
+    ;(document.querySelector('[data-testid="reason-confirm"]') as HTMLElement).click()
     await flushPromises()
 
-    expect(http.calls('POST', '/api/boards/posts/85/hide')).toHaveLength(1)
+    expect(http.calls('POST', '/api/moderation/posts/85/hide')[0]?.body).toEqual({ reason: '内容有误' })
     expect(byTestId(wrapper, 'post-hidden').exists()).toBe(true)
     expect(byTestId(wrapper, 'post-restore').exists()).toBe(true)
   })
