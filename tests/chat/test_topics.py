@@ -120,6 +120,8 @@ def test_committee_opens_a_group_and_joins_it_live(
             "locked": False,
             "unread": 0,
             "peer": None,
+            "moderate": False,
+            "muted_until": None,
         },
     }
     # Every resident sees it, with no status of their own yet.
@@ -155,6 +157,8 @@ def test_a_residents_proposal_is_hidden_until_the_committee_approves(
             "locked": False,
             "unread": 0,
             "peer": None,
+            "moderate": False,
+            "muted_until": None,
         },
     }
     assert proposer.frames() == []  # not live yet
