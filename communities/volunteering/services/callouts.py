@@ -276,6 +276,8 @@ def signup_cancel(*, user: User, callout_id: int) -> SignUp | None:
             return None
         if callout.starts_at <= timezone.now():
             raise Conflict(_("This call-out has already started."), code="started")
+        if signup.checked_in_at is not None:
+            raise Conflict(_("You have already checked in."), code="checked_in")
         was = signup.status
         signup.status = SignUp.Status.CANCELLED
         signup.save(update_fields=["status"])
