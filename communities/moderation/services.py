@@ -336,11 +336,11 @@ def member_mute(
     length = _minutes(minutes)
     reason = clean_reason(reason, required=True)
     person = _person(user_id)
+    if person.pk == actor.pk or access_to(person, conversation).moderate:
+        raise _cannot_restrict()
     if person.pk not in member_ids(conversation.pk):
         message = _("This person is not in the group.")
         raise Invalid(message, code="not_member", errors={"user_id": message})
-    if person.pk == actor.pk or access_to(person, conversation).moderate:
-        raise _cannot_restrict()
     return _restrict(
         actor=actor,
         community=community,
