@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from chat import demo as chat_demo
 from communities.boards import demo as boards_demo
 from communities.demo import DEMO_PASSWORD, seed
+from communities.moderation import demo as moderation_demo
 
 
 class Command(BaseCommand):
@@ -21,10 +22,11 @@ class Command(BaseCommand):
         result = seed()
         conversations = chat_demo.seed()
         posts = boards_demo.seed()
+        reports = moderation_demo.seed()
         self.stdout.write(
             f"Demo district ready: {result.places} places, {result.residents} residents "
             f"({result.created} people created this run), {conversations} conversations, "
-            f"{posts} board posts."
+            f"{posts} board posts, {reports} open report(s) for the committee."
         )
         if options["quiet"]:
             return
