@@ -134,7 +134,8 @@ def test_a_call_out_starts_in_the_future_and_ends_after_it_starts(branch: World)
 
 def test_a_call_out_stands_on_the_party_board_linked_to_it(branch: World) -> None:
     callout = make_callout(branch, organiser="li_wei", audience="residents")
-    post = Post.objects.select_related("board").get(pk=callout.post_id)
+    post = callout.post
+    assert post is not None
     assert post.board.kind == BoardKind.PARTY
     assert post.board.place == branch.meiluo
     assert post.status == Post.Status.PUBLISHED
@@ -152,7 +153,8 @@ def test_the_call_out_text_on_the_board_is_escaped(branch: World) -> None:
     callout = make_callout(
         branch, description="<script>alert(1)</script>清理", location="<b>3号楼</b>"
     )
-    post = Post.objects.get(pk=callout.post_id)
+    post = callout.post
+    assert post is not None
     assert "<script>" not in post.body
     assert "<b>" not in post.body
     assert "清理" in post.body_text

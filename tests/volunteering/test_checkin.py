@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from communities.boards.models import BoardKind, Post
+from communities.models import User
 from communities.volunteering import qr, services
 from communities.volunteering.models import Callout, SignUp
 from tests.conftest import World
@@ -28,7 +29,7 @@ def on_the_day(branch: World) -> Callout:
     return move(callout, starts_in=timedelta(hours=1))
 
 
-def signup_of(callout: Callout, user: object) -> SignUp:
+def signup_of(callout: Callout, user: User) -> SignUp:
     return SignUp.objects.get(callout=callout, user=user)
 
 
