@@ -145,6 +145,12 @@ export const routes: RouteRecordRaw[] = [
       },
     ],
   },
+  {
+    path: '/console',
+    name: 'console',
+    component: () => import('./views/console/ConsoleView.vue'),
+    meta: { titleKey: 'console.title', requiresAuth: true, back: '/' },
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { titleKey: 'notFound.title' } },
 ]
 

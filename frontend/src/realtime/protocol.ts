@@ -6,6 +6,7 @@
  * here lists only what the app reads.
  */
 import type { BoardFrame } from '../boards/types'
+import type { ConsoleFrame } from '../console/types'
 import type { Moderated, ModerationFrame } from '../moderation/types'
 import type { VolunteerFrame } from '../volunteer/types'
 
@@ -233,6 +234,7 @@ export type ServerFrame =
   | LetterNewEvent
   | LetterReadEvent
   | BoardFrame
+  | ConsoleFrame
   | ModerationFrame
   | VolunteerFrame
 
