@@ -19,7 +19,7 @@ const ladder = message(100, 3, { ...zhaoLeiPerson, party: true }, '谁有梯子�
 const ad = message(101, 3, zhaoLeiPerson, '低价装修，加微信')
 
 async function open(
-  { moderator = false, me = wangFang(), ...options }: FakeChatOptions & { moderator?: boolean; me?: Me } = {},
+  { moderator = false, user = wangFang(), ...options }: FakeChatOptions & { moderator?: boolean; user?: Me } = {},
   routes = {},
 ) {
   const http = fakeServer({
@@ -33,7 +33,7 @@ async function open(
     messages: [ladder, ad],
     ...options,
   })
-  const { wrapper } = await mountAt('/chat/3', moderator ? liWei() : me)
+  const { wrapper } = await mountAt('/chat/3', moderator ? liWei() : user)
   await flushPromises()
   return { http, server, wrapper }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory } from 'vue-router'
-import { fakeServer, liWei, mountAt, wangFang } from '../../../../tests/helpers'
+import { fakeServer, liWei, mountAt, wangFang, type FakeRequest } from '../../../../tests/helpers'
 import { fakeChatServer } from '../../../../tests/fakeSocket'
 import { comment, detail, post } from '../../../../tests/boards'
 import { report, restriction } from '../../../moderation/__tests__/fixtures'
@@ -48,7 +48,7 @@ describe('a reader of a post', () => {
 
   it('reports the post and a comment, each once', async () => {
     const { http, wrapper } = await openPost(wangFang(), detail(askForHelp), {
-      'POST /api/moderation/reports': (request) => ({
+      'POST /api/moderation/reports': (request: FakeRequest) => ({
         status: 201,
         body: report(1, { target_kind: (request.body as { target_kind: 'post' }).target_kind }),
       }),
