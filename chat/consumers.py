@@ -34,7 +34,10 @@ logger = logging.getLogger("shequtong.ws")
 
 # Events after which the socket's subscriptions are worked out again.
 REFRESH_ON = frozenset(
-    {"application.decided", "membership.changed", "conversation.joined", "conversation.left"}
+    {
+        *("application.decided", "membership.changed", "conversation.joined"),
+        *("conversation.left", "party.report_in"),  # a confirmed report-in: the party feed
+    }
 )
 GONE_BEFORE_SET_UP = object()
 RESUME_OVERLAP = 50  # ids: covers events committed out of id order around a disconnect

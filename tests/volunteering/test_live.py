@@ -124,3 +124,23 @@ async def test_report_ins_reach_the_committee_and_the_decision_the_applicant(
     decided = await connected["qian_hong"].receive_type("party.report_in")
     assert decided["report_in"]["status"] == "confirmed"
     await close(connected)
+
+
+async def test_once_confirmed_an_open_page_hears_the_party_call_outs(branch: World) -> None:
+    connected = await sockets(branch, "qian_hong")
+    report_in = await sync_to_async(services.report_in_submit)(
+        user=branch.qian_hong,
+        community_id=branch.meiluo.pk,
+        home_branch="宝山区城建公司党支部",
+        show_identity=False,
+    )
+    await sync_to_async(services.report_in_confirm)(
+        actor=branch.zhang_min, report_in_id=report_in.pk
+    )
+    await connected["qian_hong"].receive_type("party.report_in")
+    # The socket works out what it follows again; a ping round trip shows it has.
+    await connected["qian_hong"].request({"op": "ping"})
+    callout = await create(branch, organiser="zhang_min", audience="party")
+    frame = await connected["qian_hong"].receive_type("callout.created")
+    assert frame["callout"]["id"] == callout.pk
+    await close(connected)
