@@ -4,6 +4,10 @@
 - mutual_aid: need = request | offer (required), resolved (bool)
 - idle: item (required), condition = new | like_new | used | worn, deal = free | exchange
   (required), state = available | reserved | given
+- party: callout (optional), the id of the volunteer call-out the post announces or thanks
+  for; the volunteering services set it when they post, and an edit keeps it as it is
+  (the front end sends back the ``extra`` it got). It is a link only: opening it checks
+  who may see the call-out.
 - every other kind: nothing
 """
 
@@ -28,6 +32,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     BoardKind.GUIDE: ("matter", "steps", "documents", "where", "office_hours", "contact"),
     BoardKind.MUTUAL_AID: ("need", "resolved"),
     BoardKind.IDLE: ("item", "condition", "deal", "state"),
+    BoardKind.PARTY: ("callout",),
 }
 
 
@@ -115,6 +120,18 @@ def clean_extra(kind: str, extra: object) -> dict[str, Any]:
             "deal": _choice(extra.get("deal"), "extra.deal", DEALS, errors),
             "state": _choice(extra.get("state"), "extra.state", STATES, errors, "available"),
         }
+    elif kind == BoardKind.PARTY:
+        clean = _link(extra.get("callout"), "extra.callout", errors)
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)
     return clean
+
+
+def _link(value: object, key: str, errors: dict[str, str]) -> dict[str, Any]:
+    """An optional link to another object by id: {} without one."""
+    if value is None:
+        return {}
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        errors[key] = _("Must be an id.")
+        return {}
+    return {key.removeprefix("extra."): value}
