@@ -122,7 +122,7 @@ def test_the_property_manager_hides_and_restores_on_their_board_only(mod: Mod) -
     )
     assert post(own, f"/api/moderation/posts/{news.pk}/restore").status_code == 200
     assert post(own, f"/api/moderation/posts/{news.pk}/remove", {"reason": "x"}).status_code == 403
-    entry = AuditEntry.objects.order_by("id").first()
+    entry = AuditEntry.objects.earliest("id")
     assert (entry.actor_id, entry.community_id) == (mod.wu_hao.pk, mod.world.meiluo.pk)
 
 

@@ -260,7 +260,7 @@ def test_a_second_mute_replaces_the_first(mod: Mod) -> None:
         client_for(mod.li_wei).get(f"/api/moderation/conversations/{mod.estate_chat}/mutes").json()
     )
     assert [r["id"] for r in active] == [second["id"]]
-    before = AuditEntry.objects.order_by("-id").first().before
+    before = AuditEntry.objects.latest("id").before
     assert before == {"until": Restriction.objects.get(pk=first["id"]).until.isoformat()}
 
 
