@@ -326,6 +326,10 @@ export const useConsoleStore = defineStore('console', () => {
         openKey.value = null
         stopRenewing()
       }
+      // The deciding service ends the claim; giving it back as well costs nothing if it did.
+      if (find(item.kind, item.id)?.claimed_by?.id === myId.value) {
+        consoleApi.releaseItem(item.kind, item.id).catch(() => undefined)
+      }
       drop(item.kind, item.id)
     }
   }

@@ -76,6 +76,7 @@ describe('ConsoleView', () => {
     const { wrapper, http } = await mountConsole({
       'POST /api/console/items/application/41/claim': claimed(application),
       'POST /api/applications/41/approve': { status: 200, body: {} },
+      'DELETE /api/console/items/application/41/claim': { status: 204 },
     })
     await byTestId(wrapper, 'console-open-application-41').trigger('click')
     await flushPromises()
@@ -86,12 +87,14 @@ describe('ConsoleView', () => {
     await flushPromises()
     expect(http.calls('POST', '/api/applications/41/approve')).toHaveLength(1)
     expect(byTestId(wrapper, 'console-item-application-41').exists()).toBe(false)
+    expect(http.calls('DELETE', '/api/console/items/application/41/claim')).toHaveLength(1)
   })
 
   it('hiding reported content asks for a reason first', async () => {
     const { wrapper, http } = await mountConsole({
       'POST /api/console/items/report/7/claim': claimed(report),
       'POST /api/moderation/messages/812/hide': { status: 200, body: {} },
+      'DELETE /api/console/items/report/7/claim': { status: 204 },
     })
     await byTestId(wrapper, 'console-open-report-7').trigger('click')
     await flushPromises()
