@@ -214,3 +214,16 @@ def test_two_members_claiming_at_once_never_both_get_it(world: World) -> None:
     assert sorted(answers.values()) == [200, 409]
     winner = next(name for name, status in answers.items() if status == 200)
     assert Claim.objects.get().claimed_by == world.people[winner]
+
+
+def test_refusals_speak_the_members_language(world: World, waiting: Waiting) -> None:
+    post(client_for(world.li_wei), claim_url("letter", waiting.letter.pk))
+    zheng = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    zheng.force_login(world.zheng_hua)
+    refused = post(zheng, claim_url("letter", waiting.letter.pk))
+    assert refused.json()["detail"] == "li_wei 正在处理该事项。"
+    supervisor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    supervisor.force_login(world.liu_yang)
+    assert post(supervisor, claim_url("letter", waiting.letter.pk)).json()["detail"] == (
+        "街镇和区督导可以查看管理台，但不能处理其中的事项。"
+    )
