@@ -10,6 +10,7 @@ from chat import demo as chat_demo
 from communities.boards import demo as boards_demo
 from communities.demo import DEMO_PASSWORD, seed
 from communities.moderation import demo as moderation_demo
+from communities.volunteering import demo as volunteering_demo
 
 
 class Command(BaseCommand):
@@ -23,10 +24,12 @@ class Command(BaseCommand):
         conversations = chat_demo.seed()
         posts = boards_demo.seed()
         reports = moderation_demo.seed()
+        callouts = volunteering_demo.seed()
         self.stdout.write(
             f"Demo district ready: {result.places} places, {result.residents} residents "
             f"({result.created} people created this run), {conversations} conversations, "
-            f"{posts} board posts, {reports} open report(s) for the committee."
+            f"{posts} board posts, {reports} open report(s) for the committee, "
+            f"{callouts} volunteer call-outs."
         )
         if options["quiet"]:
             return
