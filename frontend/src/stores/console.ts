@@ -12,7 +12,8 @@
  *   frames carry too little to show the item.
  *
  * Opening an item claims it; the claim is renewed while the item stays open and given back
- * when it is closed.
+ * when it is closed. Supervisors above the community only read its console; they do not
+ * follow the committee's stream, so theirs is reloaded every minute instead.
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
@@ -36,6 +37,8 @@ import { useSessionStore } from './session'
 export const RELOAD_DELAY_MS = 300
 /** How often an open item's claim is renewed (the server lets a claim lapse after 30 min). */
 export const RENEW_EVERY_MS = 10 * 60 * 1000
+/** Supervisors do not follow the committee's stream: their read-only console is reloaded this often. */
+export const READ_ONLY_RELOAD_MS = 60 * 1000
 
 /** What can be done to an item from the console (each needs `may_decide`). */
 export type ConsoleAction =
@@ -74,6 +77,7 @@ export const useConsoleStore = defineStore('console', () => {
   let unsubscribe: (() => void)[] = []
   let reloadTimer: ReturnType<typeof setTimeout> | null = null
   let renewTimer: ReturnType<typeof setInterval> | null = null
+  let pollTimer: ReturnType<typeof setInterval> | null = null
   let latestLoad = 0
 
   const communityId = computed(() => page.value?.community.id ?? null)
@@ -131,6 +135,7 @@ export const useConsoleStore = defineStore('console', () => {
       if (ticket !== latestLoad) return
       page.value = { ...found, items: [] }
       items.value = found.items
+      poll(!found.staff)
       if (openKey.value && !items.value.some((item) => itemKey(item.kind, item.id) === openKey.value)) {
         openKey.value = null
         stopRenewing()
@@ -140,6 +145,14 @@ export const useConsoleStore = defineStore('console', () => {
       if (ticket === latestLoad) error.value = e.detail
     } finally {
       if (ticket === latestLoad) loading.value = false
+    }
+  }
+
+  function poll(on: boolean): void {
+    if (on && !pollTimer) pollTimer = setInterval(() => void reload(), READ_ONLY_RELOAD_MS)
+    if (!on && pollTimer) {
+      clearInterval(pollTimer)
+      pollTimer = null
     }
   }
 
@@ -198,6 +211,10 @@ export const useConsoleStore = defineStore('console', () => {
       c.on('post.deleted', (e) => {
         if (mine(e)) drop('post', e.post_id)
       }),
+      // An approved post is published on the community's feed, which the committee follows.
+      c.on('post.created', (e) => {
+        if (e.post.status === 'published') drop('post', e.post.id)
+      }),
       c.on('resumed', (e) => {
         if (!e.complete) void reload()
       }),
@@ -215,6 +232,7 @@ export const useConsoleStore = defineStore('console', () => {
     client = null
     if (reloadTimer) clearTimeout(reloadTimer)
     reloadTimer = null
+    poll(false)
     const key = openKey.value
     if (key) {
       const item = items.value.find((i) => itemKey(i.kind, i.id) === key)

@@ -69,6 +69,16 @@ describe('console store: live frames', () => {
     expect(store.items).toEqual([])
   })
 
+  it('takes a post away when it is published (approved on another console)', async () => {
+    const { socket, store } = await openConsole({}, [consoleItem('post', 32), letter])
+    socket.event({
+      type: 'post.created',
+      stream: 'community.10',
+      post: { id: 32, board: { id: 3, kind: 'mutual_aid', place_id: 10 }, status: 'published', title: '求助' },
+    })
+    expect(store.items.map((i) => i.kind)).toEqual(['letter'])
+  })
+
   it('marks an item referred to the secretary as gated and not mine to decide', async () => {
     const { socket, store } = await openConsole()
     socket.event({ type: 'console.gated', stream: STREAM, kind: 'application', item_id: 41, gated: true, gate_note: '请书记看看', gated_by: zhengHua })
@@ -90,6 +100,27 @@ describe('console store: live frames', () => {
       await flushPromises()
       expect(http.calls('GET', ITEMS_PATH)).toHaveLength(2)
       expect(store.find('letter', 6)).toBeDefined()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('console store: a supervisor', () => {
+  it('reloads the read-only console every minute, and stops when it is closed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    try {
+      const http = fakeServer({ [ITEMS]: { status: 200, body: consolePage([letter], { staff: false }) } })
+      fakeChatServer({ me: liWeiPerson })
+      setActivePinia(createPinia())
+      useSessionStore().set(liWei())
+      const store = useConsoleStore()
+      await store.open(COMMUNITY)
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(http.calls('GET', ITEMS_PATH)).toHaveLength(2)
+      store.close()
+      await vi.advanceTimersByTimeAsync(120_000)
+      expect(http.calls('GET', ITEMS_PATH)).toHaveLength(2)
     } finally {
       vi.useRealTimers()
     }
