@@ -580,6 +580,10 @@ const en: Messages = {
       submit: 'Publish',
       sent: 'Published on the party board',
     },
+    link: {
+      signUp: 'See it and sign up',
+      open: 'See the call-out',
+    },
     errors: {
       failed: 'That did not work, please try again later',
     },

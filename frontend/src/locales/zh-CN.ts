@@ -580,6 +580,10 @@ const zhCN = {
       submit: '发布',
       sent: '已发布到党建园地',
     },
+    link: {
+      signUp: '查看并报名',
+      open: '查看志愿召集',
+    },
     errors: {
       failed: '没有成功，请稍后再试',
     },
