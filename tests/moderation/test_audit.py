@@ -3,6 +3,8 @@ nobody can change or delete an entry — not the model, not a queryset, not raw 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -113,3 +115,14 @@ def test_no_endpoint_changes_entries(mod: Mod, logged: list[AuditEntry]) -> None
         response = method(f"{audit_path(mod)}/{entry.pk}")
         assert response.status_code in (404, 405)
     assert AuditEntry.objects.count() == 3
+
+
+def test_a_page_of_the_log_costs_the_same_however_long(
+    mod: Mod, say: Say, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(10):
+        message_hide(actor=mod.li_wei, message_id=say(mod.wang_fang, f"消息{n}").pk, reason="x")
+    client = client_for(mod.liu_yang)
+    with django_assert_max_num_queries(6):  # session, user, place, standing (2), entries
+        rows = client.get(audit_path(mod)).json()
+    assert len(rows) == 10

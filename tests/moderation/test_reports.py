@@ -213,3 +213,30 @@ def test_a_gated_report_waits_for_the_party_secretary(mod: Mod, say: Say) -> Non
         == 200
     )
     assert Report.objects.get().status == "actioned"
+
+
+def test_the_report_list_costs_the_same_however_many_reports(
+    mod: Mod, say: Say, django_assert_max_num_queries: Any
+) -> None:
+    board = mod.board(BoardKind.MUTUAL_AID)
+    for n in range(3):
+        message = say(mod.wang_fang, f"消息{n}")
+        report(mod, "zhao_lei", "message", message.pk)
+        report(mod, "li_wei", "message", message.pk, "abuse")
+        aid = post_create(
+            author=mod.wang_fang,
+            board_id=board.pk,
+            title=f"帖{n}",
+            body="x",
+            extra={"need": "offer"},
+        )
+        report(mod, "zhao_lei", "post", aid.pk)
+        comment = comment_create(author=mod.wang_fang, post_id=aid.pk, body="评论")
+        report(mod, "zhao_lei", "comment", comment.pk)
+    client = client_for(mod.li_wei)
+    path = f"/api/moderation/communities/{mod.world.meiluo.pk}/reports"
+    with django_assert_max_num_queries(9):  # session, user, place, standing (2), reports,
+        # reasons, messages' conversations, comments' posts
+        rows = client.get(path).json()
+    assert len(rows) == 9
+    assert {r["count"] for r in rows} == {1, 2}
