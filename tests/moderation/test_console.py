@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chat.models import Conversation, Letter, Message, Participant
 from chat.services import estate_conversations_ensure
-from communities.boards.models import Board, BoardKind, Post
+from communities.boards.models import Board, BoardKind, Comment, Post
 from communities.boards.selectors import boards_ensure
 from communities.models import AccessLog, JoinApplication, Place, PlaceKind, User
 from communities.moderation import console, gatekeeping
@@ -259,6 +259,35 @@ def test_each_kind_carries_what_the_console_shows_and_where_to_open_it(
         assert item["community"] == world.meiluo.pk
         assert item["claimed_by"] is None
         assert item["created_at"]
+
+
+def test_reports_of_posts_and_comments_open_the_post(world: World) -> None:
+    idle = board_of(world.meiluo, BoardKind.IDLE)
+    published = Post.objects.create(
+        board=idle, author=world.wang_fang, title="旧沙发", body="<p>送</p>", body_text="送",
+        extra={"item": "沙发", "deal": "free", "condition": "used"},
+    )  # fmt: skip
+    comment = Comment.objects.create(post=published, author=world.zhao_lei, body="骗子")
+    reports = {}
+    for kind, target, author in (
+        ("post", published.pk, world.wang_fang),
+        ("comment", comment.pk, world.zhao_lei),
+    ):
+        reports[kind] = Report.objects.create(
+            community=world.meiluo,
+            target_kind=kind,
+            target_id=target,
+            target_author=author,
+            excerpt="…",
+        )
+        ReportEntry.objects.create(report=reports[kind], reporter=world.li_wei, reason="abuse")
+    found = by_kind(get(world.zheng_hua, items_url(world)).json()["items"])["report"]
+    for kind in ("post", "comment"):
+        item = found[reports[kind].pk]
+        assert item["link"] == f"/boards/posts/{published.pk}"
+        assert (item["extra"]["post"], item["extra"]["conversation"]) == (published.pk, None)
+        assert item["extra"]["reasons"] == {"abuse": 1}
+    assert found[reports["comment"].pk]["author"]["id"] == world.zhao_lei.pk
 
 
 @pytest.mark.parametrize("name", STAFF)
