@@ -150,6 +150,21 @@ describe('CalloutView', () => {
     expect(byTestId(wrapper, 'callout-cancel-reason-text').text()).toBe('取消原因：下雨')
   })
 
+  it('closes sign-up on a page left open when the call-out starts', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] })
+    fakeChatServer()
+    const soon = callout(6, '马上开始', { starts_at: inHours(0.25), ends_at: inHours(2) })
+    fakeServer({ ...UNSEEN, 'GET /api/volunteer/callouts/6': { status: 200, body: detailOf(soon) } })
+    const { wrapper } = await mountAt('/volunteer/callouts/6', wangFangMe())
+    expect(byTestId(wrapper, 'callout-signup').exists()).toBe(true)
+
+    vi.setSystemTime(Date.now() + 20 * 60_000)
+    vi.advanceTimersByTime(30_000)
+    await flushPromises()
+    expect(byTestId(wrapper, 'callout-signup').exists()).toBe(false)
+    expect(byTestId(wrapper, 'callout-closed').text()).toBe('活动已开始，不能再报名')
+  })
+
   it('gives the organiser a live roster to tick names and set hours on', async () => {
     const socket = fakeChatServer({ me: { id: 2, name: '李伟' } })
     const running = callout(7, '周六清理楼道', { starts_at: inHours(-1), ends_at: inHours(1), confirmed: 1, capacity: 3 })
