@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from communities.api import LOGGED_IN, current_user
-from communities.errors import Forbidden
 from communities.shapes import PersonOut
 
 from . import qr, selectors, services
@@ -410,10 +409,7 @@ def signup_cancel(request: HttpRequest, callout_id: int) -> dict[str, Any]:
 
 # --- Volunteering: roster, check-in, hours ------------------------------------------------
 def _organised(request: HttpRequest, callout_id: int) -> selectors.Seat:
-    seat = selectors.callout_for(current_user(request), callout_id)
-    if not seat.organiser:
-        raise Forbidden(code="not_organiser")
-    return seat
+    return selectors.callout_organised(current_user(request), callout_id)
 
 
 @volunteer_router.get("/volunteer/callouts/{int:callout_id}/roster", response=RosterOut)

@@ -3,14 +3,14 @@ who"), from the holders of ``communities.permissions``.
 
 ``Branch`` answers for one person at one community; it is built from the same holders as
 ``permissions.standing`` (two queries) and, where it matters, ``gatekeeping.is_gatekeeper``.
-``Reach``-based ``audience_of`` answers for many communities at once, without queries.
+For many communities at once, ``in_audience`` and ``may_see_callouts`` take the holders
+from a ``boards.rules.Reach`` (loaded once), without queries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from communities.boards.rules import Reach
 from communities.errors import NotFound
 from communities.models import COMMUNITY_KINDS, Place, RoleKind, User
 from communities.moderation.gatekeeping import is_gatekeeper
@@ -117,8 +117,3 @@ def branch_for(user: User, community_id: int, *, gatekeeping: bool = True) -> Br
     if not branch.viewer and not branch.gatekeeper:
         raise NotFound()
     return branch
-
-
-def held_at(reach: Reach, community: Place) -> frozenset[str]:
-    """``Branch.held`` for a person already loaded as a ``Reach`` (no query)."""
-    return reach.standing(community)

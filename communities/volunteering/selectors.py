@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,14 +146,13 @@ def _projects() -> QuerySet[Project]:
 
 
 def projects_of(user: User, community_id: int) -> list[Project]:
-    branch = branch_for(user, community_id, gatekeeping=False)
+    """The branch's projects, open and in progress first, for its members, the branch and
+    the supervisors above."""
+    branch = branch_for(user, community_id)
     if not branch.sees_projects:
-        branch = branch_for(user, community_id)
-        if not branch.sees_projects:
-            raise NotFound()
-    order = {Project.Status.OPEN: 0, Project.Status.IN_PROGRESS: 0, Project.Status.DONE: 1}
+        raise NotFound()
     projects = list(_projects().filter(community=branch.community)[:LIST_MAX])
-    return sorted(projects, key=lambda p: order[Project.Status(p.status)])
+    return sorted(projects, key=lambda project: project.status == Project.Status.DONE)
 
 
 def project_for(user: User, project_id: int) -> tuple[Project, Branch]:
@@ -232,26 +232,37 @@ def callout_for(user: User, callout_id: int) -> Seat:
     return Seat(callout=callout, held=held)
 
 
-def detail(user: User, seat: Seat, signup: SignUp | None | Any = ...) -> dict[str, Any]:
-    """CalloutDetail: the call-out, my sign-up and what I may do with it."""
+def callout_organised(user: User, callout_id: int) -> Seat:
+    """A call-out ``user`` organises: NotFound if they cannot see it, Forbidden if they may
+    only look."""
+    seat = callout_for(user, callout_id)
+    if not seat.organiser:
+        raise Forbidden(
+            _("Only the party secretary and the committee run call-outs."), code="not_organiser"
+        )
+    return seat
+
+
+def detail_of(seat: Seat, signup: SignUp | None, position: int | None) -> dict[str, Any]:
+    """CalloutDetail: the call-out, the reader's sign-up and what they may do with it."""
     callout = seat.callout
-    if signup is ...:
-        signup = SignUp.objects.filter(callout=callout, user=user).first()
-    now = timezone.now()
     return {
         **callout_shape(callout),
-        "me": my_signup_out(signup, waiting_position(signup)) if signup else None,
+        "me": my_signup_out(signup, position) if signup else None,
         "can_sign_up": (
-            seat.audience and callout.status == Callout.Status.OPEN and callout.starts_at > now
+            seat.audience
+            and callout.status == Callout.Status.OPEN
+            and callout.starts_at > timezone.now()
         ),
         "can_manage": seat.organiser,
         "checkin_opens_at": checkin_opens_at(callout).isoformat(),
     }
 
 
-def _visible(reach: Reach, communities: list[Place], callouts: list[Callout]) -> list[Callout]:
-    held = {community.pk: reach.standing(community) for community in communities}
-    return [c for c in callouts if may_see_callouts(held[c.community_id], c.audience)]
+def detail(user: User, seat: Seat) -> dict[str, Any]:
+    """``detail_of`` with the reader's sign-up loaded."""
+    signup = SignUp.objects.filter(callout=seat.callout, user=user).first()
+    return detail_of(seat, signup, waiting_position(signup) if signup else None)
 
 
 def _my_communities(user: User, community_id: int | None) -> tuple[Reach, list[Place]]:
@@ -266,16 +277,31 @@ def _my_communities(user: User, community_id: int | None) -> tuple[Reach, list[P
     return reach, [community]
 
 
+def _visible(
+    reach: Reach, communities: list[Place], test: Callable[[frozenset[str], str], bool]
+) -> Q:
+    """The call-outs of ``communities`` whose audience passes ``test`` for the person
+    (``may_see_callouts`` or ``in_audience``), as a filter."""
+    every, residents = [], []
+    for community in communities:
+        held = reach.standing(community)
+        if test(held, Audience.PARTY):
+            every.append(community.pk)
+        elif test(held, Audience.RESIDENTS):
+            residents.append(community.pk)
+    return Q(community_id__in=every) | Q(community_id__in=residents, audience=Audience.RESIDENTS)
+
+
 def callouts_list(user: User, *, when: str, community_id: int | None) -> list[dict[str, Any]]:
     """Call-outs of my communities I may see, each with my sign-up (CalloutDetail)."""
     reach, communities = _my_communities(user, community_id)
     now = timezone.now()
-    queryset = with_counts(Callout.objects.filter(community__in=communities))
+    queryset = with_counts(Callout.objects.filter(_visible(reach, communities, may_see_callouts)))
     if when == "past":
         queryset = queryset.filter(ends_at__lte=now).order_by("-ends_at", "-id")
     else:
         queryset = queryset.filter(ends_at__gt=now).order_by("starts_at", "id")
-    callouts = _visible(reach, communities, list(queryset[: LIST_MAX * 2]))[:LIST_MAX]
+    callouts = list(queryset[:LIST_MAX])
     mine = {
         signup.callout_id: signup
         for signup in SignUp.objects.filter(user=user, callout__in=[c.pk for c in callouts])
@@ -284,12 +310,9 @@ def callouts_list(user: User, *, when: str, community_id: int | None) -> list[di
     held = {community.pk: reach.standing(community) for community in communities}
     out = []
     for callout in callouts:
-        seat = Seat(callout=callout, held=held[callout.community_id])
         signup = mine.get(callout.pk)
-        item = detail(user, seat, None)
-        if signup is not None:
-            item["me"] = my_signup_out(signup, positions.get(signup.pk))
-        out.append(item)
+        seat = Seat(callout=callout, held=held[callout.community_id])
+        out.append(detail_of(seat, signup, positions.get(signup.pk) if signup else None))
     return out
 
 
@@ -318,7 +341,7 @@ def unseen_for(user: User) -> list[dict[str, Any]]:
     queryset = (
         with_counts(
             Callout.objects.filter(
-                community__in=communities,
+                _visible(reach, communities, in_audience),
                 status=Callout.Status.OPEN,
                 starts_at__gt=timezone.now(),
             )
@@ -328,12 +351,7 @@ def unseen_for(user: User) -> list[dict[str, Any]]:
         .exclude(Exists(signed))
         .order_by("starts_at", "id")
     )
-    held = {community.pk: reach.standing(community) for community in communities}
-    return [
-        callout_shape(callout)
-        for callout in queryset[:LIST_MAX]
-        if in_audience(held[callout.community_id], callout.audience)
-    ]
+    return [callout_shape(callout) for callout in queryset[:LIST_MAX]]
 
 
 def roster_of(callout: Callout) -> list[dict[str, Any]]:

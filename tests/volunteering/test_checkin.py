@@ -62,7 +62,7 @@ def test_the_qr_code_opens_the_check_in_page_with_the_code(
     assert link["code"] == code
 
 
-@pytest.mark.parametrize("code", ["", "nonsense", "eyJjYWxsb3V0IjoxfQ:forged:signature"])
+@pytest.mark.parametrize("code", ["", "nonsense", "1:forged-signature", "1"])
 def test_a_wrong_code_is_refused(branch: World, on_the_day: Callout, code: str) -> None:
     response = checkin(branch, "wang_fang", on_the_day, code)
     assert response.status_code == 400

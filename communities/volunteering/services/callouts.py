@@ -29,7 +29,7 @@ from .. import live, selectors
 from ..models import Audience, Callout, CalloutSeen, SignUp
 from ..qr import code_names
 from ..rules import branch_for
-from ..selectors import Seat, callout_for, counts
+from ..selectors import callout_for, callout_organised, counts
 from ..shapes import checkin_opens_at
 from .party import REASON_MAX, UNSET, text
 
@@ -41,13 +41,6 @@ CAPACITY_MAX = 500
 LONGEST = timedelta(hours=24)
 MINUTES_MAX = 24 * 60
 POST_TITLE_MAX = 120
-
-
-def _organiser(seat: Seat) -> None:
-    if not seat.organiser:
-        raise Forbidden(
-            _("Only the party secretary and the committee run call-outs."), code="not_organiser"
-        )
 
 
 def _aware(value: object, field: str) -> datetime:
@@ -164,8 +157,7 @@ def callout_create(
 
 def callout_cancel(*, actor: User, callout_id: int, reason: str) -> Callout:
     """Called off: everyone signed up hears it (their sign-ups stay as they were)."""
-    seat = callout_for(actor, callout_id)
-    _organiser(seat)
+    seat = callout_organised(actor, callout_id)
     reason = text(reason, "reason", most=REASON_MAX)
     with transaction.atomic():
         callout = Callout.objects.select_for_update().get(pk=callout_id)
@@ -354,8 +346,7 @@ def roster_update(
     minutes: Any = UNSET,
 ) -> SignUp:
     """The organiser ticks a name (or unticks it) and sets the hours to record."""
-    seat = callout_for(actor, callout_id)
-    _organiser(seat)
+    seat = callout_organised(actor, callout_id)
     callout = seat.callout
     if (
         minutes is not UNSET
@@ -407,8 +398,7 @@ def roster_update(
 
 def thanks_post(*, actor: User, callout_id: int, title: str, body: str) -> Callout:
     """After the event, the organiser thanks the volunteers on the party board."""
-    seat = callout_for(actor, callout_id)
-    _organiser(seat)
+    callout_organised(actor, callout_id)
     title = text(title, "title", most=POST_TITLE_MAX)
     if not isinstance(body, str) or not richtext.plain_text(richtext.clean(body)):
         raise Invalid(errors={"body": _("The text is required.")})

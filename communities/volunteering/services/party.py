@@ -139,23 +139,15 @@ def report_in_reject(*, actor: User, report_in_id: int, reason: str) -> ReportIn
     return _decide(actor, report_in_id, ReportIn.Status.REJECTED, reason)
 
 
-def identity_set(*, user: User, community_id: int, show_identity: bool) -> Role:
+def identity_set(*, user: User, community_id: int, show_identity: bool) -> None:
     """A party member shows or hides their identity (党员亮身份); the badge follows."""
     branch = branch_for(user, community_id, gatekeeping=False)
-    role = (
-        Role.objects.filter(user=user, place=branch.community, kind__in=PARTY)
-        .order_by("kind")  # party_member before party_secretary: the same choice for both
-        .first()
-    )
-    if role is None:
+    roles = Role.objects.filter(user=user, place=branch.community, kind__in=PARTY)
+    if not roles.exists():
         raise Forbidden(_("Only party members of this branch can do this."), code="not_member")
     with transaction.atomic():
-        Role.objects.filter(user=user, place=branch.community, kind__in=PARTY).update(
-            show_identity=bool(show_identity)
-        )
+        roles.update(show_identity=bool(show_identity))
         party_badge_refresh(user)
-    role.show_identity = bool(show_identity)
-    return role
 
 
 # --- Service projects ---------------------------------------------------------------------
