@@ -153,12 +153,16 @@ describe('a moderator of the board', () => {
     expect(http.calls('POST', '/api/moderation/comments/501/hide')).toHaveLength(0)
     await giveReason(wrapper, '人身攻击')
     expect(http.calls('POST', '/api/moderation/comments/501/hide')[0]?.body).toEqual({ reason: '人身攻击' })
+    // The moderator still reads it, marked.
+    expect(byTestId(wrapper, 'comment-marked-501').text()).toBe('该评论已被隐藏')
+    expect(byTestId(wrapper, 'comment-501').text()).toContain('我家有')
 
     await byTestId(wrapper, 'comment-restore-501').trigger('click')
     await flushPromises()
     await giveReason(wrapper, '已核实')
     expect(http.calls('POST', '/api/moderation/comments/501/restore')).toHaveLength(1)
     expect(byTestId(wrapper, 'comment-hide-501').exists()).toBe(true)
+    expect(byTestId(wrapper, 'comment-marked-501').exists()).toBe(false)
   })
 
   it('keeps the server’s refusal and changes nothing', async () => {
