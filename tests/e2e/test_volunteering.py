@@ -1,7 +1,8 @@
 """In Chromium: the party secretary posts a call-out; a party member's already-open page
 shows it at once and signs up from it; the secretary's roster shows the sign-up without
-reloading; a plain resident gets nothing. Then a volunteer checks in by the QR code's link
-and the organiser's roster ticks them live."""
+reloading; a plain resident gets nothing; someone offline gets the next call-out on coming
+back. Then a volunteer checks in by the QR code's link and the organiser's roster ticks them
+live."""
 
 from __future__ import annotations
 
@@ -71,6 +72,30 @@ def test_a_party_call_out_reaches_an_open_page_and_the_roster_fills_live(
     expect(wang.get_by_test_id("home-volunteer-link")).to_be_visible()
     assert wang.get_by_test_id("callout-notice-title").count() == 0
     assert zhang.get_by_test_id("callout-notice-title").count() == 0
+
+    # Offline meanwhile: the next call-out waits for zhao_lei's next visit; "later" marks it
+    # seen, and the one he answered is not asked again.
+    zhao.context.close()
+    starts = timezone.now() + timedelta(days=2)
+    later = callout_create(
+        actor=world.zhang_min,
+        community_id=world.meiluo.pk,
+        title="给独居老人送年夜饭",
+        description="每人送两户。",
+        location="社区食堂",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=4,
+        audience="party",
+    )
+    again = log_in(browser, server, "zhao_lei", "/")
+    expect(again.get_by_test_id("callout-notice-title")).to_have_text("给独居老人送年夜饭")
+    again.get_by_test_id("callout-notice-later").click()
+    expect(again.get_by_test_id("callout-notice")).to_be_hidden()
+    assert set(
+        CalloutSeen.objects.filter(user=world.zhao_lei).values_list("callout", flat=True)
+    ) == {callout.pk, later.pk}
+    assert not SignUp.objects.filter(callout=later).exists()
 
 
 def test_a_volunteer_checks_in_by_the_qr_link_and_the_roster_ticks_live(
