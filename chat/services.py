@@ -166,6 +166,8 @@ def _own_recent(user: User, message_id: int) -> Message:
 def message_edit(*, editor: User, message_id: int, body: str) -> Message:
     body = _clean_body(body)
     message = _own_recent(editor, message_id)
+    if message.moderated:
+        raise Forbidden(_("A moderator has taken this message down."), code="moderated")
     if message.conversation.locked:
         raise Forbidden(_("This conversation is read-only."), code="locked")
     _refuse_if_restricted(editor, message.conversation)
@@ -200,7 +202,7 @@ def message_delete(*, actor: User, message_id: int) -> Message:
 def message_like(*, user: User, message_id: int, liked: bool) -> int:
     """Like or unlike; returns the new like count."""
     message = message_for(user, message_id)
-    if message.deleted_at is not None:
+    if message.deleted_at is not None or message.moderated:
         raise NotFound()
     with transaction.atomic():
         if liked:

@@ -21,6 +21,7 @@ from chat.groups import community_staff_feed, conversation_group, user_group
 from chat.models import Conversation, Message, Moderated
 from chat.selectors import access_to, conversation_access_for, member_ids, message_for
 from chat.shapes import message_out
+from communities import throttle
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Membership, Place, User
 from communities.permissions import RULES, Action, standing
@@ -50,6 +51,8 @@ WORD_MAX = 30
 CHECK_MAX = 20_000
 EXCERPT_MAX = 200
 REPORTABLE = (TargetKind.MESSAGE, TargetKind.POST, TargetKind.COMMENT)
+# Reports per person: every new one reaches each open console of the committee.
+REPORT_RATE = "20/600"
 
 
 # --- Checks ---------------------------------------------------------------------------------
@@ -496,6 +499,7 @@ def report_create(
     community, author, excerpt = _reported(reporter, target_kind, target_id)
     if author.pk == reporter.pk:
         raise Invalid(_("You cannot report your own content."), code="own_content")
+    throttle.hit("report", str(reporter.pk), REPORT_RATE)
     for attempt in range(2):
         try:
             return _report_add(

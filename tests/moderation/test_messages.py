@@ -268,3 +268,20 @@ def test_others_cannot_lock(mod: Mod, names: tuple[str, ...], status: int) -> No
     assert Conversation.objects.get(pk=mod.estate_chat).locked is False
     assert not AuditEntry.objects.exists()
     assert not frames(mod.estate_chat, "conversation.locked")
+
+
+def test_the_author_cannot_edit_or_anyone_like_a_hidden_message(mod: Mod, say: Say) -> None:
+    from chat.services import message_edit, message_like
+    from communities.errors import NotFound
+
+    message = say(mod.wang_fang, "原话")
+    message_hide(actor=mod.li_wei, message_id=message.pk, reason="x")
+    with pytest.raises(Forbidden) as refused:
+        message_edit(editor=mod.wang_fang, message_id=message.pk, body="改了再发出来")
+    assert refused.value.code == "moderated"
+    with pytest.raises(NotFound):
+        message_like(user=mod.zhao_lei, message_id=message.pk, liked=True)
+    message.refresh_from_db()
+    assert (message.body, message.edited_at) == ("原话", None)
+    assert not frames(mod.estate_chat, "message.edited")
+    assert not frames(mod.estate_chat, "message.liked")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chat.models import Event
+from chat.models import Event, Message
 from communities.boards.models import BoardKind, Comment, Post
 from communities.boards.services import comment_create, post_create
 from communities.moderation.models import AuditEntry, Gate, Report, ReportEntry, TargetKind
@@ -240,3 +240,20 @@ def test_the_report_list_costs_the_same_however_many_reports(
         rows = client.get(path).json()
     assert len(rows) == 9
     assert {r["count"] for r in rows} == {1, 2}
+
+
+def test_reporting_is_rate_limited(mod: Mod) -> None:
+    messages = Message.objects.bulk_create(
+        Message(
+            conversation_id=mod.estate_chat,
+            author=mod.wang_fang,
+            client_id=f"m{n}",
+            body=f"消息{n}",
+        )
+        for n in range(21)
+    )
+    for message in messages[:20]:
+        assert report(mod, "zhao_lei", "message", message.pk).status_code == 201
+    refused = report(mod, "zhao_lei", "message", messages[20].pk)
+    assert (refused.status_code, refused.json()["code"]) == (429, "throttled")
+    assert Report.objects.count() == 20
