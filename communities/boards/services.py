@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import User
-from communities.moderation import audit, gatekeeping
+from communities.moderation import audit, claims, gatekeeping
 from communities.moderation.models import AuditAction, TargetKind
 from communities.moderation.selectors import (
     community_of_board,
@@ -479,6 +479,7 @@ def post_want(*, user: User, post_id: int) -> int:
         raise Invalid(_("This is your own item."), code="own_item")
     if not access.comment:
         raise Forbidden()
+    refuse_if_restricted(user, community_id=community_of_board(post.board))
     if post.extra.get("state", "available") != "available":
         raise Conflict(_("This item is no longer available."), code="not_available")
     conversation = knock(user=user, target_id=post.author_id)
@@ -677,6 +678,8 @@ def post_review(*, actor: User, post_id: int, decision: str, reason: str = "") -
         if decision == "approve":
             live.announce(live.board_streams(post.board), live.post_created(post))
         live.announce(live.author_streams(post), live.post_reviewed(post, decision))
+        # Every open committee console drops it (the author alone hears of a rejection).
+        claims.settle(community_id=community.pk, kind=TargetKind.POST, item_id=post.pk)
     return post
 
 

@@ -13,7 +13,7 @@ from chat import selectors as chat_selectors
 from chat.models import Conversation, Event
 from chat.services import knock, message_edit
 from communities.boards.models import BoardKind, Post
-from communities.boards.services import comment_create, post_create, post_edit
+from communities.boards.services import comment_create, post_create, post_edit, post_want
 from communities.errors import Forbidden
 from communities.models import Membership
 from communities.moderation.models import AuditEntry, Restriction
@@ -207,6 +207,18 @@ def test_a_suspended_member_cannot_write_anywhere_in_the_community(mod: Mod, say
         assert refused.value.code == "suspended"
         assert "多次辱骂邻居" in refused.value.message
     assert Post.objects.filter(author=mod.wang_fang).count() == 1
+    # "I want it" would open a knock and post in it: refused before either.
+    item = post_create(
+        author=mod.zhao_lei,
+        board_id=mod.board(BoardKind.IDLE).pk,
+        title="送旧书",
+        body="一箱",
+        extra={"item": "书", "deal": "free"},
+    )
+    knocks = Conversation.objects.filter(kind="direct").count()
+    with pytest.raises(Forbidden):
+        post_want(user=mod.wang_fang, post_id=item.pk)
+    assert Conversation.objects.filter(kind="direct").count() == knocks
     assert Post.objects.get(pk=aid.pk).title == "求助"
     # Others write on; a suspension elsewhere changes nothing here.
     say(mod.zhao_lei, "别人可以")
