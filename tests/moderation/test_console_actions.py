@@ -10,12 +10,12 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
 
-from chat.models import Message
+from chat.models import Event, Message
 from chat.services import estate_conversations_ensure
-from communities.moderation.models import Report
+from communities.moderation.models import Claim, Report
 from tests.chat.ws import ready
 from tests.conftest import World, client_for, make_member
-from tests.moderation.test_console import by_kind, items_url, post
+from tests.moderation.test_console import by_kind, items_url, make_waiting, post
 
 
 @pytest.fixture
@@ -117,3 +117,19 @@ async def test_every_open_console_hears_of_a_new_report_and_its_end(
             await socket.close()
     finally:
         await sync_to_async(connections.close_all)()
+
+
+def test_reviewing_a_post_ends_its_claim_and_tells_every_console(world: World) -> None:
+    waiting = make_waiting(world)
+    li = client_for(world.li_wei)
+    post(li, f"/api/console/items/post/{waiting.post.pk}/claim")
+    rejected = post(
+        li, f"/api/boards/posts/{waiting.post.pk}/review", {"decision": "reject", "reason": "重复"}
+    )
+    assert rejected.status_code == 200
+    assert not Claim.objects.exists()
+    removed = Event.objects.get(type="console.item_removed")
+    assert removed.stream == f"staff.{world.meiluo.pk}"
+    assert removed.payload == {"kind": "post", "item_id": waiting.post.pk}
+    posts = by_kind(client_for(world.zheng_hua).get(items_url(world)).json()["items"])["post"]
+    assert waiting.post.pk not in posts
