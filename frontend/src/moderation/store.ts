@@ -29,6 +29,8 @@ export const useModerationStore = defineStore('moderation', () => {
   const session = useSessionStore()
 
   const restrictions = ref<Restriction[]>([])
+  /** My restrictions came from the server: from now on they (and their frames) are the truth. */
+  const loaded = ref(false)
   /** `${kind}:${id}` of the items I reported. */
   const reported = ref<Record<string, number>>({})
   /** The clock the "in force" checks use: moved on when the next restriction ends. */
@@ -63,6 +65,7 @@ export const useModerationStore = defineStore('moderation', () => {
     expiryTimer = null
     loading = null
     restrictions.value = []
+    loaded.value = false
     reported.value = {}
   }
 
@@ -80,6 +83,7 @@ export const useModerationStore = defineStore('moderation', () => {
       .myRestrictions()
       .then((list) => {
         restrictions.value = list
+        loaded.value = true
         scheduleExpiry()
       })
       .catch(() => undefined)
@@ -146,6 +150,7 @@ export const useModerationStore = defineStore('moderation', () => {
 
   return {
     restrictions,
+    loaded,
     reported,
     active,
     start,

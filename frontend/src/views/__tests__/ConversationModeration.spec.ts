@@ -10,6 +10,7 @@ import {
   type FakeChatOptions,
 } from '../../../tests/fakeSocket'
 import { inMinutes, report, restriction } from '../../moderation/__tests__/fixtures'
+import { useModerationStore } from '../../moderation/store'
 import type { Me } from '../../types'
 
 const byTestId = (wrapper: VueWrapper, id: string) => wrapper.find(`[data-testid="${id}"]`)
@@ -164,6 +165,20 @@ describe('a member in a conversation', () => {
 
     expect(wrapper.text()).toContain('你已被禁言至 12:00')
     expect(byTestId(wrapper, 'restriction-banner').exists()).toBe(true)
+  })
+
+  it('goes by the conversation’s muted_until until my restrictions are known, then by them', async () => {
+    const { http, wrapper } = await open(
+      { conversations: [{ ...estate, muted_until: inMinutes(30) }] },
+      { 'GET /api/moderation/me/restrictions': { status: 500, body: { detail: '服务器忙', code: 'internal' } } },
+    )
+    expect(byTestId(wrapper, 'restriction-banner').text()).toContain('你已被禁言至')
+
+    // Lifted meanwhile: once my restrictions load, the stale muted_until no longer counts.
+    http.set('GET /api/moderation/me/restrictions', { status: 200, body: [] })
+    await useModerationStore().load()
+    await flushPromises()
+    expect(byTestId(wrapper, 'restriction-banner').exists()).toBe(false)
   })
 
   it('is suspended in every group of the community', async () => {
