@@ -4,6 +4,7 @@ moderates and who is muted — and across two daphne processes on Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import urllib.request
 from collections.abc import Iterator
@@ -15,7 +16,6 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 
 from chat.models import Message
-from communities.models import User
 from communities.moderation.services import member_mute, message_hide
 from communities.tokens import token_issue
 from tests.chat.test_processes import Peer, open_peer, send
@@ -106,9 +106,8 @@ def cookie(user: object) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def moderate(server: Server, user: User, message_id: int, verb: str) -> dict[str, Any]:
-    """POST a moderation verb to ``server`` as ``user`` (bearer token: no CSRF dance)."""
-    token, _ = token_issue(user=user)
+def moderate(server: Server, token: str, message_id: int, verb: str) -> dict[str, Any]:
+    """POST a moderation verb to ``server`` with a bearer token (no CSRF dance)."""
     request = urllib.request.Request(
         f"{server.url}/api/moderation/messages/{message_id}/{verb}",
         data=json.dumps({"reason": "谣言"}).encode(),
@@ -118,6 +117,12 @@ def moderate(server: Server, user: User, message_id: int, verb: str) -> dict[str
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our server)
         assert response.status == 200
         return dict(json.loads(response.read()))
+
+
+@pytest.fixture
+def cookies(mod: Mod) -> dict[str, str]:
+    """Made here, on the test's own thread (no database connection left in another)."""
+    return {n: cookie(mod.world.people[n]) for n in ("wang_fang", "zhao_lei", "sun_li", "li_wei")}
 
 
 async def nothing_of(peer: Peer, frame_type: str, within: float = 1.0) -> bool:
@@ -130,10 +135,9 @@ async def nothing_of(peer: Peer, frame_type: str, within: float = 1.0) -> bool:
 
 @pytest.mark.services
 async def test_hide_and_remove_reach_every_client_on_both_processes(
-    servers: list[Server], mod: Mod
+    servers: list[Server], mod: Mod, cookies: dict[str, str]
 ) -> None:
-    people = ("wang_fang", "zhao_lei", "sun_li", "li_wei")
-    cookies = await sync_to_async(lambda: {n: cookie(mod.world.people[n]) for n in people})()
+    token = token_issue(user=mod.li_wei)[0]
     wang = await open_peer(servers[0], cookies["wang_fang"])
     zhao = await open_peer(servers[1], cookies["zhao_lei"])
     li = await open_peer(servers[1], cookies["li_wei"])
@@ -144,7 +148,7 @@ async def test_hide_and_remove_reach_every_client_on_both_processes(
         (first["id"], "hide", servers[0]),
         (second["id"], "remove", servers[1]),
     ):
-        shape = await sync_to_async(moderate)(server, mod.li_wei, message_id, verb)
+        shape = await asyncio.to_thread(moderate, server, token, message_id, verb)
         assert shape["moderated"] == ("hidden" if verb == "hide" else "removed")
         for peer in (wang, zhao, li):
             frame = await peer.receive_type("message.moderated")
