@@ -217,3 +217,23 @@ def test_the_boards_own_endpoints_are_audited(mod: Mod, aid: Post) -> None:
         ("reject", "post"),
     ]
     assert all(e.community_id == mod.world.meiluo.pk for e in AuditEntry.objects.all())
+
+
+def test_a_party_board_post_waiting_for_review_is_the_secretarys_to_decide(mod: Mod) -> None:
+    board = mod.board(BoardKind.PARTY)
+    client_for(mod.li_wei).patch(
+        f"/api/boards/{board.pk}", {"requires_review": True}, content_type="application/json"
+    )
+    note = post_create(author=mod.zhao_lei, board_id=board.pk, title="学习心得", body="认真学习")
+    assert note.status == "pending"
+    refused = post(
+        client_for(mod.li_wei), f"/api/boards/posts/{note.pk}/review", {"decision": "approve"}
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "gated")
+    assert Post.objects.get(pk=note.pk).status == "pending"
+    assert not AuditEntry.objects.filter(action="approve").exists()
+    approved = post(
+        client_for(mod.zhang_min), f"/api/boards/posts/{note.pk}/review", {"decision": "approve"}
+    )
+    assert approved.status_code == 200
+    assert AuditEntry.objects.get(action="approve").actor_id == mod.zhang_min.pk

@@ -328,3 +328,21 @@ def test_revoke_takes_the_person_out_of_every_estate(mod: Mod, say: Say) -> None
     }
     again = post(client_for(mod.li_wei), path, {"reason": "已搬走"})
     assert (again.status_code, again.json()["code"]) == (400, "not_member")
+
+
+def test_lifting_a_mute_is_audited_and_lets_the_person_speak(mod: Mod, say: Say) -> None:
+    shape = mute(mod).json()
+    assert (
+        client_for(mod.wang_fang).delete(f"/api/moderation/restrictions/{shape['id']}").status_code
+        == 404
+    )
+    assert (
+        client_for(mod.zheng_hua).delete(f"/api/moderation/restrictions/{shape['id']}").status_code
+        == 204
+    )
+    say(mod.wang_fang, "谢谢")
+    entries = [(e.action, e.target_kind, e.target_id) for e in AuditEntry.objects.order_by("id")]
+    assert entries == [
+        ("mute", "conversation", mod.estate_chat),
+        ("unmute", "conversation", mod.estate_chat),
+    ]
