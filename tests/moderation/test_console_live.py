@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import connections
 
 from chat.models import Event
-from communities.moderation import claims
+from communities.moderation import claims, gatekeeping
+from communities.moderation.models import Gate
 from tests.chat.ws import Socket, ready
 from tests.conftest import World
 from tests.moderation.test_console import make_waiting
@@ -101,3 +104,22 @@ async def test_a_console_that_was_away_catches_up_on_resume(world: World) -> Non
     assert (frame["kind"], frame["item_id"]) == ("report", waiting.report.pk)
     assert frame["by"]["id"] == world.li_wei.pk
     await again.close()
+
+
+@pytest.mark.parametrize("doc", ["docs/moderation.md", "docs/protocol.md"])
+def test_the_docs_name_every_console_frame_and_its_fields(doc: str) -> None:
+    text = (Path(settings.BASE_DIR) / doc).read_text()
+    frames = {
+        "console.claimed": claims.claimed_event("letter", 5, None),
+        "console.item_removed": claims.item_removed_event("letter", 5),
+        "console.gated": gatekeeping.gated_event(Gate(target_kind="letter", target_id=5)),
+    }
+    assert set(frames["console.claimed"]) == {"type", "kind", "item_id", "by", "at"}
+    assert set(frames["console.item_removed"]) == {"type", "kind", "item_id"}
+    assert set(frames["console.gated"]) == {
+        *("type", "kind", "item_id", "gated", "gate_note", "gated_by")
+    }
+    for frame_type, frame in frames.items():
+        assert f"`{frame_type}`" in text, frame_type
+        for field in set(frame) - {"type"}:
+            assert f"`{field}`" in text, (frame_type, field)
