@@ -35,9 +35,10 @@ describe('CalloutLink (on a party-board post)', () => {
     await flushPromises()
     expect(wrapper.find('[data-testid="callout-link-count"]').text()).toBe('10/10 已报名，候补 1')
 
+    // The page is loaded lazily: have it loaded, then wait for the navigation to finish.
+    await import('../../../views/volunteer/CalloutView.vue')
     await wrapper.find('[data-testid="callout-link-open"]').trigger('click')
-    // (the page is loaded lazily: wait for the navigation to finish)
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/volunteer/callouts/12'))
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/volunteer/callouts/12'), { timeout: 5000 })
   })
 
   it('says where I stand once signed up, and shows nothing for other posts or a call-out I may not see', async () => {
