@@ -259,7 +259,8 @@ describe('CalloutComposeView', () => {
       audience: 'residents',
       skills: '手套',
     })
-    expect(router.currentRoute.value.fullPath).toBe('/volunteer/callouts/70')
+    // (the call-out's page is loaded lazily)
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/volunteer/callouts/70'), { timeout: 5000 })
   })
 
   it('shows the server’s field errors', async () => {
