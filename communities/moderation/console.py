@@ -403,10 +403,8 @@ def item_locate(user: User, kind: str, item_id: int) -> Located:
 
 def item_out(located: Located) -> dict[str, Any]:
     """The console shape of one located item (as ``items_of`` lists it)."""
-    rows = [located.row]
-    return _shape(located.console, located.kind, rows, _fresh_claims(located.console.community.pk))[
-        0
-    ]
+    claims = _fresh_claims(located.console.community.pk)
+    return _shape(located.console, located.kind, [located.row], claims)[0]
 
 
 def delegate_candidates(user: User, community_id: int) -> list[User]:
