@@ -51,10 +51,10 @@ def party_me(user: User) -> list[dict[str, Any]]:
     ids = reach.communities() | delegated
     ids |= {path[-1] for _kind, path in reach.roles if len(path) == 3}
     communities = list(Place.objects.filter(pk__in=ids, kind__in=COMMUNITY_KINDS).order_by("path"))
-    shown = dict(
-        Role.objects.filter(user=user, kind__in=PARTY, place_id__in=ids).values_list(
-            "place_id", "show_identity"
-        )
+    shown = set(
+        Role.objects.filter(
+            user=user, kind__in=PARTY, place_id__in=ids, show_identity=True
+        ).values_list("place_id", flat=True)
     )
     latest: dict[int, ReportIn] = {}
     for report_in in ReportIn.objects.filter(user=user, community_id__in=ids).select_related(
@@ -63,12 +63,11 @@ def party_me(user: User) -> list[dict[str, Any]]:
         latest.setdefault(report_in.community_id, report_in)  # newest first
     out = []
     for community in communities:
+        held = reach.standing(community)
         branch = Branch(
             community=community,
-            held=reach.standing(community),
-            gatekeeper=(
-                RoleKind.PARTY_SECRETARY in reach.standing(community) or community.pk in delegated
-            ),
+            held=held,
+            gatekeeper=RoleKind.PARTY_SECRETARY in held or community.pk in delegated,
         )
         if not branch.viewer and not branch.gatekeeper:
             continue
@@ -79,7 +78,7 @@ def party_me(user: User) -> list[dict[str, Any]]:
                 "resident": branch.resident,
                 "party_member": branch.party_member,
                 "secretary": branch.secretary,
-                "show_identity": shown.get(community.pk, False),
+                "show_identity": community.pk in shown,
                 "gatekeeper": branch.gatekeeper,
                 "branch": branch.branch,
                 "may_manage_projects": branch.manages_projects,
