@@ -92,7 +92,12 @@ export interface IdleExtra {
 }
 
 /** Per-kind fields: which ones are there depends on the board's kind ({} for most). */
-export type PostExtra = Partial<GuideExtra> & Partial<MutualAidExtra> & Partial<IdleExtra>
+/** A party-board post that announces or thanks for a volunteer call-out links to it. */
+export interface CalloutExtra {
+  callout: number
+}
+
+export type PostExtra = Partial<GuideExtra> & Partial<MutualAidExtra> & Partial<IdleExtra> & Partial<CalloutExtra>
 
 export interface PostSummary {
   id: number
