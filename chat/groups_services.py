@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
-from communities.moderation import audit, gatekeeping
+from communities.moderation import audit, claims, gatekeeping
 from communities.moderation.models import AuditAction, TargetKind
 from communities.permissions import RESIDENT, RULES, Action, standing
 
@@ -246,6 +246,11 @@ def _proposal_decided(actor: User, conversation: Conversation, approved: bool, r
             "approved": approved,
         },
     )
+    claims.settle(
+        community_id=conversation.place_id,
+        kind=TargetKind.TOPIC_PROPOSAL,
+        item_id=conversation.pk,
+    )
 
 
 def topic_group_approve(*, actor: User, conversation_id: int) -> Conversation:
@@ -347,6 +352,7 @@ def topic_group_decide(*, actor: User, participant_id: int, approve: bool) -> Pa
         )
         publish(user_group(row.user_id), decided_event(row))
         publish(community_staff_feed(community.pk), decided_event(row))
+        claims.settle(community_id=community.pk, kind=TargetKind.TOPIC_APPLICATION, item_id=row.pk)
         if approve:
             publish(user_group(row.user_id), joined_event(row.conversation))
     return row

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
+from communities.moderation import claims
+from communities.moderation.models import TargetKind
 from communities.permissions import Action, can, places_where
 
 from .feeds import publish
@@ -161,4 +163,7 @@ def letter_mark_read(*, user: User, letter_id: int) -> Letter:
         publish(user_group(letter.sender_id), event)
         if letter.committee_id is not None:
             publish(community_staff_feed(letter.committee_id), event)
+            claims.settle(
+                community_id=letter.committee_id, kind=TargetKind.LETTER, item_id=letter.pk
+            )
     return letter

@@ -30,7 +30,7 @@ from .models import (
     RoleKind,
     User,
 )
-from .moderation import audit, gatekeeping
+from .moderation import audit, claims, gatekeeping
 from .moderation.models import AuditAction, TargetKind
 from .permissions import Action, can, community_of
 from .phone import normalize_phone, phone_code_consume
@@ -349,7 +349,10 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
             )
         event = events.application_decided(application)
         publish(user_group(application.applicant_id), event)
-        publish(community_staff_feed(application.estate.parent_id or 0), event)
+        publish(community_staff_feed(community.pk), event)
+        claims.settle(
+            community_id=community.pk, kind=TargetKind.APPLICATION, item_id=application.pk
+        )
     return application
 
 
@@ -395,9 +398,10 @@ def application_withdraw(*, applicant: User, application_id: int) -> JoinApplica
         application.status = JoinApplication.Status.WITHDRAWN
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "decided_at"])
-        publish(
-            community_staff_feed(application.estate.parent_id or 0),
-            events.application_decided(application),
+        community_id = application.estate.parent_id or 0
+        publish(community_staff_feed(community_id), events.application_decided(application))
+        claims.settle(
+            community_id=community_id, kind=TargetKind.APPLICATION, item_id=application.pk
         )
     return application
 

@@ -160,6 +160,11 @@ def gated_event(gate: Gate) -> dict[str, Any]:
 
 
 # --- Delegation -------------------------------------------------------------------------
+def delegations_event(community_id: int) -> dict[str, Any]:
+    """To the committee's consoles: who may decide gated items changed (reload them)."""
+    return {"type": "console.delegations", "community": community_id}
+
+
 def delegation_out(delegation: Delegation) -> dict[str, Any]:
     return {
         "id": delegation.pk,
@@ -217,6 +222,7 @@ def delegate(*, actor: User, community_id: int, user_id: int) -> Delegation:
                 subject=person,
                 after={"delegate": person.pk},
             )
+            publish(community_staff_feed(community.pk), delegations_event(community.pk))
     except IntegrityError:
         raise Conflict(
             _("This person already decides for you."), code="already_delegated"
@@ -246,5 +252,9 @@ def undelegate(*, actor: User, delegation_id: int) -> Delegation:
             target_id=delegation.pk,
             subject=delegation.delegate,
             before={"delegate": delegation.delegate_id},
+        )
+        publish(
+            community_staff_feed(delegation.community_id),
+            delegations_event(delegation.community_id),
         )
     return delegation

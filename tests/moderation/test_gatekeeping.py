@@ -216,3 +216,31 @@ def test_nobody_else_is_a_gatekeeper(world: World) -> None:
     assert not gatekeeping.is_gatekeeper(stranger, world.meiluo)
     assert gatekeeping.is_gatekeeper(world.zhang_min, world.meiluo)
     assert not gatekeeping.is_gatekeeper(world.zhang_min, world.gongkang)
+
+
+def test_delegating_tells_the_committees_consoles(world: World) -> None:
+    from chat.models import Event
+
+    delegation = gatekeeping.delegate(
+        actor=world.zhang_min, community_id=world.meiluo.pk, user_id=world.li_wei.pk
+    )
+    gatekeeping.undelegate(actor=world.zhang_min, delegation_id=delegation.pk)
+    frames = Event.objects.filter(stream=f"staff.{world.meiluo.pk}", type="console.delegations")
+    assert [e.payload["community"] for e in frames] == [world.meiluo.pk, world.meiluo.pk]
+
+
+def test_deciding_an_item_ends_its_claim_and_takes_it_off_every_console(world: World) -> None:
+    from chat.models import Event
+    from communities.moderation.models import Claim
+
+    application = pending_application(world)
+    Claim.objects.create(
+        community=world.meiluo,
+        target_kind=TargetKind.APPLICATION,
+        target_id=application.pk,
+        claimed_by=world.li_wei,
+    )
+    application_approve(actor=world.li_wei, application_id=application.pk)
+    assert not Claim.objects.exists()
+    removed = Event.objects.get(stream=f"staff.{world.meiluo.pk}", type="console.item_removed")
+    assert (removed.payload["kind"], removed.payload["item_id"]) == ("application", application.pk)

@@ -129,6 +129,11 @@ export interface ConsoleItemRemovedEvent extends StaffEvent {
   kind: ConsoleKind
   item_id: number
 }
+/** The party secretary delegated gatekeeping or took it back: who may decide gated items changed. */
+export interface ConsoleDelegationsEvent extends StaffEvent {
+  type: 'console.delegations'
+  community: number
+}
 export interface ApplicationSubmittedEvent extends StaffEvent {
   type: 'application.submitted'
   application_id: number
@@ -170,6 +175,7 @@ export type ConsoleFrame =
   | ConsoleClaimedEvent
   | ConsoleGatedEvent
   | ConsoleItemRemovedEvent
+  | ConsoleDelegationsEvent
   | ApplicationSubmittedEvent
   | ReportOpenedEvent
   | ReportUpdatedEvent

@@ -56,7 +56,16 @@ export interface ActionInput {
   minutes?: number
 }
 
-const ARRIVALS = ['application.submitted', 'post.pending', 'report.opened', 'topic.proposed', 'topic.application', 'letter.new'] as const
+const ARRIVALS = [
+  'application.submitted',
+  'post.pending',
+  'report.opened',
+  'topic.proposed',
+  'topic.application',
+  'letter.new',
+  // Who may decide gated items changed: each item's may_decide comes again from the server.
+  'console.delegations',
+] as const
 
 export function itemKey(kind: ConsoleKind, id: number): string {
   return `${kind}:${id}`
