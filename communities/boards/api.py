@@ -12,6 +12,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from communities.api import LOGGED_IN, current_user
+from communities.moderation.selectors import filter_matches_of
 from communities.shapes import PersonOut
 
 from . import selectors, services
@@ -89,6 +90,11 @@ class PostSummaryOut(Schema):
     reads: int
     images: list[ImageOut]
     extra: dict[str, Any]
+
+
+class ReviewPostOut(PostSummaryOut):
+    # The community's filter words the post contains (why it waits), for the moderators.
+    filter_words: list[str]
 
 
 class PostDetailOut(PostSummaryOut):
@@ -254,10 +260,11 @@ def urgent_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [post_summary(post) for post in selectors.urgent_for(current_user(request))]
 
 
-@router.get("/boards/review", response=list[PostSummaryOut])
+@router.get("/boards/review", response=list[ReviewPostOut])
 def review_list(request: HttpRequest, community: int | None = None) -> list[dict[str, Any]]:
     posts = selectors.review_queue(current_user(request), community_id=community)
-    return [post_summary(post) for post in posts]
+    words = filter_matches_of(posts)
+    return [{**post_summary(post), "filter_words": words.get(post.pk, [])} for post in posts]
 
 
 @router.patch("/boards/{int:board_id}", response=BoardOut)

@@ -152,6 +152,11 @@ def test_a_matching_post_waits_for_review_with_its_words_for_moderators(mod: Mod
         author=mod.li_wei, board_id=mod.board(BoardKind.NOTICES).pk, title="关于敏感词", body="说明"
     )
     assert (on_property.status, by_staff.status) == ("pending", "published")
+    # The review queue tells the moderators why each post waits.
+    queue = client_for(mod.li_wei).get("/api/boards/review").json()
+    words = {item["id"]: item["filter_words"] for item in queue}
+    assert words[held.pk] == ["代开发票"]
+    assert words[on_property.pk] == ["敏感"]
     # Approving publishes it, and is audited.
     post_review(actor=mod.li_wei, post_id=held.pk, decision="approve")
     assert Post.objects.get(pk=held.pk).status == "published"

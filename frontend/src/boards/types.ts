@@ -116,6 +116,8 @@ export interface PostSummary {
   reads: number
   images: PostImage[]
   extra: PostExtra
+  /** In the review queue: the community's filter words the post contains (why it waits). */
+  filter_words?: string[]
 }
 
 export interface PostDetail extends PostSummary {

@@ -810,6 +810,7 @@ const en: Messages = {
       reasonLabel: 'Reason (the author will see it)',
       reasonRequired: 'Please give a reason',
       onBoard: '{board} · {name} · {time}',
+      filterWords: 'Contains filtered words: {words}',
     },
     urgentDialog: {
       title: 'Urgent notice',

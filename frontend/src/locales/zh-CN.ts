@@ -810,6 +810,7 @@ const zhCN = {
       reasonLabel: '原因（发帖人会看到）',
       reasonRequired: '请填写原因',
       onBoard: '{board} · {name} · {time}',
+      filterWords: '含过滤词：{words}',
     },
     urgentDialog: {
       title: '紧急通知',

@@ -407,3 +407,24 @@ describe('editing a post', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/boards/posts/86'))
   })
 })
+
+describe('BoardReviewView', () => {
+  it("says which of the community's filter words held a post back", async () => {
+    fakeChatServer()
+    boardRoutes({
+      'GET /api/boards/review': {
+        status: 200,
+        body: [
+          { ...post(70, 4, '求助', { status: 'pending' }), filter_words: ['代开发票', '刷单'] },
+          { ...post(71, 4, '借梯子', { status: 'pending' }), filter_words: [] },
+        ],
+      },
+    })
+    const { wrapper } = await mountAt('/boards/review', liWei())
+    await flushPromises()
+
+    expect(byTestId(wrapper, 'pending-filter-70').text()).toBe('含过滤词：代开发票、刷单')
+    expect(byTestId(wrapper, 'pending-71').exists()).toBe(true)
+    expect(byTestId(wrapper, 'pending-filter-71').exists()).toBe(false)
+  })
+})
