@@ -1,18 +1,19 @@
 """Demo moderation work for the demo district, so the committee console is not empty.
 
 美罗家园第一居委会 has a word filter, a chat message two neighbours reported as spam, and
-zhu_xia's join application referred to the party secretary. Safe to run again: the
+a resident's proposed topic group referred to the party secretary. Safe to run again: the
 filter is set only when the community has none, the message has a fixed client id, a
-second report by the same person counts once, and a gate is made once.
+second report by the same person counts once, and the proposal and its gate are made once.
 """
 
 from __future__ import annotations
 
 from django.test.utils import override_settings
 
+from chat.groups_services import topic_group_create
 from chat.models import Conversation
 from chat.services import message_post
-from communities.models import JoinApplication, Membership, Place, User
+from communities.models import Membership, Place, User
 
 from . import gatekeeping
 from .models import Gate, TargetKind, WordFilter
@@ -23,6 +24,7 @@ ESTATE = "美罗家园一期"
 WORDS = ["代开发票", "刷单", "高利贷", "办证"]
 SPAM = "低价代开发票，需要的私聊我"
 REPORTERS = ["wang_fang", "sun_li"]
+PROPOSAL = ("业委会换届交流群", "讨论业主委员会换届选举的筹备。")
 
 
 @override_settings(CHAT_SEND_RATE="100000/1")
@@ -64,22 +66,26 @@ def seed() -> int:
                     )
             reports = 1
 
-    application = JoinApplication.objects.filter(
-        applicant__username="zhu_xia",
-        estate__parent=community,
-        status=JoinApplication.Status.PENDING,
+    proposal = Conversation.objects.filter(
+        kind=Conversation.Kind.TOPIC, place=community, title=PROPOSAL[0]
     ).first()
+    proposer = User.objects.filter(username="wang_fang").first()
+    if proposal is None and proposer is not None:
+        proposal = topic_group_create(
+            actor=proposer, community_id=community.pk, title=PROPOSAL[0], description=PROPOSAL[1]
+        )
     if (
-        application is not None
+        proposal is not None
+        and not proposal.approved
         and not Gate.objects.filter(
-            target_kind=TargetKind.APPLICATION, target_id=application.pk
+            target_kind=TargetKind.TOPIC_PROPOSAL, target_id=proposal.pk
         ).exists()
     ):
         gatekeeping.gate_refer(
             actor=committee,
             community=community,
-            target_kind=TargetKind.APPLICATION,
-            target_id=application.pk,
-            note="申请人自称党员，请书记把关",
+            target_kind=TargetKind.TOPIC_PROPOSAL,
+            target_id=proposal.pk,
+            note="涉及业委会换届，请书记把关",
         )
     return reports

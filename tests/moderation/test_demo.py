@@ -11,7 +11,7 @@ from communities.moderation.models import AuditEntry, Gate, Report, WordFilter
 from communities.moderation.selectors import filter_matches
 
 
-def test_the_demo_has_a_filter_a_counted_report_and_a_gated_application(db: None) -> None:
+def test_the_demo_has_a_filter_a_counted_report_and_a_gated_proposal(db: None) -> None:
     out = StringIO()
     call_command("seed_demo", "--quiet", stdout=out)
     assert "1 open report(s)" in out.getvalue()
@@ -22,8 +22,10 @@ def test_the_demo_has_a_filter_a_counted_report_and_a_gated_application(db: None
     assert report.count == 2
     assert report.target_kind == "message"
     gate = Gate.objects.get()
-    assert gate.target_kind == "application"
-    assert gatekeeping.gate_of("application", gate.target_id) is not None
+    assert gate.target_kind == "topic_proposal"
+    assert gatekeeping.gate_of("topic_proposal", gate.target_id) is not None
+    # zhu_xia's application stays the committee's to decide (the README's join walkthrough).
+    assert not Gate.objects.filter(target_kind="application").exists()
 
     entries = AuditEntry.objects.count()
     call_command("seed_demo", "--quiet", stdout=StringIO())
