@@ -1,9 +1,11 @@
 """The committee console: everything waiting for a community's committee, as one list.
 
-Six kinds of item wait there: pending join applications, posts awaiting review, open
-reports, proposed topic groups, applications to topic groups, and unread letters to the
-committee. ``items_of`` reads them all in a fixed number of queries (one per kind, plus
-gates, claims and the reports' details), however many there are, and shapes each alike:
+Seven kinds of item wait there: pending join applications, posts awaiting review, open
+reports, proposed topic groups, applications to topic groups, unread letters to the
+committee, and party members' report-ins (报到) waiting for the party secretary (gated by
+rule: the staff see them, only the secretary or a delegate decides). ``items_of`` reads
+them all in a fixed number of queries (one per kind, plus gates, claims and the reports'
+details), however many there are, and shapes each alike:
 
     {kind, id, community, title, summary, created_at, author, claimed_by, claimed_at,
      gated, gate_note, gated_by, may_decide, link, extra}
@@ -38,6 +40,7 @@ from communities.models import (
 )
 from communities.permissions import RULES, Action, places_where, standing
 from communities.shapes import person_out
+from communities.volunteering.models import ReportIn
 
 from . import gatekeeping
 from .models import Claim, Report, ReportEntry, TargetKind
@@ -50,6 +53,7 @@ KINDS: tuple[str, ...] = (
     TargetKind.TOPIC_PROPOSAL,
     TargetKind.TOPIC_APPLICATION,
     TargetKind.LETTER,
+    TargetKind.REPORT_IN,
 )
 # At most this many items of one kind are listed (the oldest first).
 PER_KIND = 200
@@ -174,6 +178,20 @@ def _letter(item: Letter) -> dict[str, Any]:
     }
 
 
+def _report_in(item: ReportIn) -> dict[str, Any]:
+    return {
+        "title": item.user.name,
+        "summary": _short(item.note),
+        "author": person_out(item.user),
+        "link": f"/party?community={item.community_id}",
+        "extra": {
+            "home_branch": item.home_branch,
+            "note": item.note,
+            "show_identity": item.show_identity,
+        },
+    }
+
+
 SOURCES: dict[str, Source] = {
     TargetKind.APPLICATION: Source(
         TargetKind.APPLICATION,
@@ -230,6 +248,14 @@ SOURCES: dict[str, Source] = {
         ),
         {"read_at__isnull": True},
         _letter,
+    ),
+    TargetKind.REPORT_IN: Source(
+        TargetKind.REPORT_IN,
+        lambda: ReportIn.objects.select_related("user").annotate(
+            console_community=F("community_id"), console_at=F("created_at")
+        ),
+        {"status": ReportIn.Status.PENDING},
+        _report_in,
     ),
 }
 

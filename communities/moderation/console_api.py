@@ -20,7 +20,9 @@ from . import claims, console, gatekeeping
 
 router = Router(auth=LOGGED_IN, tags=["console"])
 
-ItemKind = Literal["application", "post", "report", "topic_proposal", "topic_application", "letter"]
+ItemKind = Literal[
+    "application", "post", "report", "topic_proposal", "topic_application", "letter", "report_in"
+]
 
 
 # --- Shapes --------------------------------------------------------------------------------

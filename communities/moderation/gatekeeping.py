@@ -1,7 +1,8 @@
 """The party branch's gatekeeping (把关): items only the party secretary may decide.
 
 An item is gated when a committee member referred it to the secretary (a ``Gate`` row)
-or by rule: a post waiting for review on the party-building board. A gated item is
+or by rule: a post waiting for review on the party-building board, or a party member's
+report-in (报到) waiting for confirmation. A gated item is
 decided by the community's party secretary or by someone they delegated to; everyone
 else gets Forbidden with code ``gated``, whatever their other rights. The decide
 services (join applications, post review, topic groups, reports) call
@@ -10,6 +11,7 @@ services (join applications, post review, topic groups, reports) call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,6 +31,8 @@ from .models import AuditAction, Delegation, Gate, TargetKind
 
 # Why a post on the party board is gated without anyone referring it.
 PARTY_BOARD_NOTE = gettext_lazy("Posts on the party-building board are decided by the secretary.")
+# Why a party member's report-in (报到) is gated: the branch secretary confirms it.
+REPORT_IN_NOTE = gettext_lazy("Report-ins are confirmed by the party branch secretary.")
 # Who a secretary may delegate to: people who work for the community or its branch.
 DELEGATE_HOLDERS = RULES[Action.MODERATE_COMMUNITY] | {RoleKind.PARTY_MEMBER}
 
@@ -43,6 +47,23 @@ def _party_board_posts(ids: list[int]) -> set[int]:
     )
 
 
+def _pending_report_ins(ids: list[int]) -> set[int]:
+    from communities.volunteering.models import ReportIn
+
+    return set(
+        ReportIn.objects.filter(pk__in=ids, status=ReportIn.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+# Items gated by rule, per kind: which of these ids are, and the note saying why.
+RULE_GATES: dict[str, tuple[Callable[[list[int]], set[int]], Any]] = {
+    TargetKind.POST: (_party_board_posts, PARTY_BOARD_NOTE),
+    TargetKind.REPORT_IN: (_pending_report_ins, REPORT_IN_NOTE),
+}
+
+
 def gates_of(target_kind: str, ids: list[int]) -> dict[int, Gate]:
     """The gate of each gated item among ``ids`` (rule gates are unsaved ``Gate`` objects)."""
     found = {
@@ -51,11 +72,11 @@ def gates_of(target_kind: str, ids: list[int]) -> dict[int, Gate]:
             "referred_by"
         )
     }
-    if target_kind == TargetKind.POST:
-        for post_id in _party_board_posts([pk for pk in ids if pk not in found]):
-            found[post_id] = Gate(
-                target_kind=target_kind, target_id=post_id, note=str(PARTY_BOARD_NOTE)
-            )
+    rule = RULE_GATES.get(target_kind)
+    if rule is not None:
+        gated, note = rule
+        for item_id in gated([pk for pk in ids if pk not in found]):
+            found[item_id] = Gate(target_kind=target_kind, target_id=item_id, note=str(note))
     return found
 
 

@@ -30,6 +30,7 @@ class TargetKind(models.TextChoices):
     USER = "user", _("member")
     WORD_FILTER = "word_filter", _("word filter")
     DELEGATION = "delegation", _("delegation")
+    REPORT_IN = "report_in", _("party report-in")
 
 
 class AuditAction(models.TextChoices):

@@ -19,12 +19,21 @@ from communities.models import AccessLog, JoinApplication, Place, PlaceKind, Use
 from communities.moderation import console, gatekeeping
 from communities.moderation.models import Gate, Report, ReportEntry, TargetKind
 from communities.services import application_approve, place_create
+from communities.volunteering.models import ReportIn
 from tests.conftest import PEOPLE, World, client_for, make_user
 
 STAFF = ("li_wei", "zheng_hua", "zhang_min")
 SUPERVISORS = ("liu_yang", "huang_jun")
 NOT_ALLOWED = tuple(sorted(set(PEOPLE) - set(STAFF) - set(SUPERVISORS)))
-KINDS = {"application", "post", "report", "topic_proposal", "topic_application", "letter"}
+KINDS = {
+    "application",
+    "post",
+    "report",
+    "topic_proposal",
+    "topic_application",
+    "letter",
+    "report_in",
+}
 
 
 def board_of(place: Place, kind: str) -> Board:
@@ -43,6 +52,7 @@ class Waiting:
     proposal: Conversation
     topic_application: Participant
     letter: Letter
+    report_in: ReportIn  # gated by rule: the party secretary confirms report-ins
     elsewhere: list[tuple[str, int]]
 
     def ids(self, kind: str) -> set[int]:
@@ -53,6 +63,7 @@ class Waiting:
             "topic_proposal": {self.proposal.pk},
             "topic_application": {self.topic_application.pk},
             "letter": {self.letter.pk},
+            "report_in": {self.report_in.pk},
         }[kind]
 
 
@@ -107,6 +118,21 @@ def make_report(
     return report
 
 
+def make_report_in(
+    community: Place, status: str = ReportIn.Status.PENDING, name: str = "钱红"
+) -> ReportIn:
+    member = make_user(f"member_{ReportIn.objects.count()}", name)
+    return ReportIn.objects.create(
+        user=member,
+        community=community,
+        home_branch="上海市某街道第一党支部",
+        note="刚搬来，想参加社区志愿服务",
+        show_identity=True,
+        status=status,
+        reason="" if status != ReportIn.Status.REJECTED else "信息不全",
+    )
+
+
 def make_topic_application(world: World, community: Place, applicant: User) -> Participant:
     group = Conversation.objects.create(
         kind=Conversation.Kind.TOPIC, place=community, title="象棋角", approved=True
@@ -143,6 +169,7 @@ def make_waiting(world: World) -> Waiting:
         letter=Letter.objects.create(
             sender=world.wang_fang, committee=world.meiluo, subject="路灯坏了", body="3号楼前"
         ),
+        report_in=make_report_in(world.meiluo),
         elsewhere=[],
     )
     # 共康's items, and items in 美罗 that no longer wait: none of these may show.
@@ -168,6 +195,11 @@ def make_waiting(world: World) -> Waiting:
     published = make_pending_post(board_of(world.meiluo, BoardKind.IDLE), world.wang_fang)
     Post.objects.filter(pk=published.pk).update(status=Post.Status.PUBLISHED)
     other += [("letter", read.pk), ("post", published.pk)]
+    other += [
+        ("report_in", make_report_in(world.gongkang, name="外党员").pk),
+        ("report_in", make_report_in(world.meiluo, ReportIn.Status.CONFIRMED).pk),
+        ("report_in", make_report_in(world.meiluo, ReportIn.Status.WITHDRAWN).pk),
+    ]
     waiting.elsewhere = other
     return waiting
 
@@ -255,7 +287,19 @@ def test_each_kind_carries_what_the_console_shows_and_where_to_open_it(
     assert (letter["title"], letter["summary"]) == ("路灯坏了", "3号楼前")
     assert letter["link"] == f"/letters/{waiting.letter.pk}"
 
-    for item in (report, application, board_post, proposal, topic_application, letter):
+    report_in = found["report_in"][waiting.report_in.pk]
+    assert report_in["title"] == "钱红"
+    assert report_in["author"]["id"] == waiting.report_in.user_id
+    assert report_in["summary"] == "刚搬来，想参加社区志愿服务"
+    assert report_in["extra"] == {
+        "home_branch": "上海市某街道第一党支部",
+        "note": "刚搬来，想参加社区志愿服务",
+        "show_identity": True,
+    }
+    assert report_in["link"] == f"/party?community={world.meiluo.pk}"
+
+    items = (report, application, board_post, proposal, topic_application, letter, report_in)
+    for item in items:
         assert item["community"] == world.meiluo.pk
         assert item["claimed_by"] is None
         assert item["created_at"]
@@ -337,8 +381,9 @@ def test_the_communities_list_counts_what_waits(world: World, waiting: Waiting) 
         "topic_proposal": 1,
         "topic_application": 1,
         "letter": 1,
+        "report_in": 1,
     }
-    assert mine[0]["total"] == 7
+    assert mine[0]["total"] == 8
 
     district = get(world.huang_jun, "/api/console/communities").json()
     assert {c["id"]: c["staff"] for c in district} == {
@@ -348,6 +393,7 @@ def test_the_communities_list_counts_what_waits(world: World, waiting: Waiting) 
     gongkang = next(c for c in district if c["id"] == world.gongkang.pk)
     assert gongkang["counts"]["letter"] == 1
     assert gongkang["counts"]["post"] == 1
+    assert gongkang["counts"]["report_in"] == 1
 
     assert [c["id"] for c in get(world.lin_na, "/api/console/communities").json()] == [
         world.gongkang.pk
@@ -362,6 +408,7 @@ def test_a_decided_item_leaves_the_console(world: World, waiting: Waiting) -> No
         read_at=waiting.letter.created_at, read_by=world.zheng_hua
     )
     Report.objects.filter(pk=waiting.report.pk).update(status=Report.Status.DISMISSED)
+    ReportIn.objects.filter(pk=waiting.report_in.pk).update(status=ReportIn.Status.WITHDRAWN)
     found = by_kind(get(world.zheng_hua, items_url(world)).json()["items"])
     assert set(found) == {"post", "topic_proposal", "topic_application"}
 
@@ -384,8 +431,10 @@ def test_reading_the_console_takes_the_same_queries_for_one_item_or_many(world: 
     with CaptureQueriesContext(connection) as many:
         response = client.get(items_url(world))
     assert len(by_kind(response.json()["items"])["letter"]) == 5
+    assert len(by_kind(response.json()["items"])["report_in"]) == 5
     assert len(many) == len(few)
-    assert len(many) <= 25
+    # Per kind: the items, their gates (and the rule gates of posts and report-ins).
+    assert len(many) <= 28
 
 
 def test_the_communities_list_takes_the_same_queries_for_one_community_or_many(
@@ -400,7 +449,7 @@ def test_the_communities_list_takes_the_same_queries_for_one_community_or_many(
     with django_assert_max_num_queries(len(one)):
         body = client.get("/api/console/communities").json()
     assert len(body) == 5
-    assert len(one) <= 12
+    assert len(one) <= 13  # one grouped count per kind
 
 
 # --- Gatekeeping in the console ----------------------------------------------------------------

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from chat.groups import community_staff_feed, user_group
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Role, RoleKind, User
+from communities.moderation import audit
+from communities.moderation.claims import settle
+from communities.moderation.models import AuditAction, TargetKind
 from communities.services import party_badge_refresh, role_grant
 
 from .. import live, selectors
@@ -94,6 +97,7 @@ def report_in_withdraw(*, user: User, report_in_id: int) -> ReportIn:
         report_in.status = ReportIn.Status.WITHDRAWN
         report_in.decided_at = timezone.now()
         report_in.save(update_fields=["status", "decided_at"])
+        settle(community_id=report_in.community_id, kind=TargetKind.REPORT_IN, item_id=report_in.pk)
         report_in = selectors.report_in_get(report_in.pk)
         live.announce(
             [community_staff_feed(report_in.community_id)], live.report_in_changed(report_in)
@@ -111,9 +115,24 @@ def _decide(actor: User, report_in_id: int, status: str, reason: str) -> ReportI
         report_in = ReportIn.objects.select_for_update().get(pk=report_in.pk)
         if report_in.status != ReportIn.Status.PENDING:
             raise Conflict(_("This report-in has already been decided."), code="decided")
+        before = report_in.status
         report_in.status, report_in.reason = status, reason
         report_in.decided_at, report_in.decided_by = timezone.now(), actor
         report_in.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        audit.record(
+            actor=actor,
+            community=branch.community,
+            action=AuditAction.APPROVE
+            if status == ReportIn.Status.CONFIRMED
+            else AuditAction.REJECT,
+            target_kind=TargetKind.REPORT_IN,
+            target_id=report_in.pk,
+            subject=report_in.user,
+            reason=reason,
+            before={"status": before},
+            after={"status": status},
+        )
+        settle(community_id=report_in.community_id, kind=TargetKind.REPORT_IN, item_id=report_in.pk)
         if status == ReportIn.Status.CONFIRMED:
             role_grant(
                 user=report_in.user,
@@ -130,7 +149,11 @@ def _decide(actor: User, report_in_id: int, status: str, reason: str) -> ReportI
 
 
 def report_in_confirm(*, actor: User, report_in_id: int) -> ReportIn:
-    """The secretary (or a delegate) confirms: the person becomes a party member here."""
+    """The secretary (or a delegate) confirms: the person becomes a party member here.
+
+    Confirming or rejecting is audited (approve / reject, target ``report_in``) and takes the
+    item off every committee console (``claims.settle``), as withdrawing does.
+    """
     return _decide(actor, report_in_id, ReportIn.Status.CONFIRMED, "")
 
 
