@@ -1,8 +1,9 @@
 /**
  * The committee console's HTTP calls: the console itself (/api/console) and the moderation
- * endpoints it acts through (/api/moderation, docs/moderation.md). Decisions on join
- * applications, posts, topic groups and letters go through the app's existing calls
- * (api.ts, boards/api.ts).
+ * endpoints only the console uses (/api/moderation, docs/moderation.md). Hiding or removing
+ * content and suspending its author go through moderation/api.ts; decisions on join
+ * applications, posts, topic groups, letters and party report-ins through the app's existing
+ * calls (api.ts, boards/api.ts, volunteer/api.ts).
  */
 import { query, request } from '../api'
 import type {
@@ -58,20 +59,6 @@ export function undelegate(communityId: number, delegationId: number): Promise<v
 
 export function dismissReport(reportId: number, note = ''): Promise<unknown> {
   return request('POST', `/api/moderation/reports/${reportId}/dismiss`, { body: { note } })
-}
-
-export type ContentKind = 'message' | 'post' | 'comment'
-
-/** Hide or remove the reported message, post or comment (its open report is then actioned). */
-export function moderateContent(kind: ContentKind, id: number, action: 'hide' | 'remove', reason: string): Promise<unknown> {
-  const path = { message: 'messages', post: 'posts', comment: 'comments' }[kind]
-  return request('POST', `/api/moderation/${path}/${id}/${action}`, { body: { reason } })
-}
-
-export function suspendMember(communityId: number, userId: number, minutes: number, reason: string): Promise<unknown> {
-  return request('POST', `/api/moderation/communities/${communityId}/suspensions`, {
-    body: { user_id: userId, minutes, reason },
-  })
 }
 
 export function revokeMember(communityId: number, userId: number, reason: string): Promise<void> {

@@ -1,7 +1,14 @@
 /** Shapes of the committee console's API (/api/console, docs/moderation.md) and its live frames. */
 import type { Person } from '../realtime/protocol'
 
-export type ConsoleKind = 'report' | 'application' | 'post' | 'topic_proposal' | 'topic_application' | 'letter'
+export type ConsoleKind =
+  | 'report'
+  | 'application'
+  | 'post'
+  | 'topic_proposal'
+  | 'topic_application'
+  | 'letter'
+  | 'report_in'
 
 /** The order the console shows its groups in (as the server lists them). */
 export const CONSOLE_KINDS: readonly ConsoleKind[] = [
@@ -11,6 +18,7 @@ export const CONSOLE_KINDS: readonly ConsoleKind[] = [
   'topic_proposal',
   'topic_application',
   'letter',
+  'report_in',
 ]
 
 /** Something waiting for the committee; `extra` holds what one kind has besides. */
@@ -45,6 +53,15 @@ export interface ReportExtra {
   last_at: string
   conversation: number | null
   post: number | null
+}
+
+/** A party member's report-in (报到), waiting for the party secretary (gated by rule). */
+export interface ReportInExtra {
+  /** 原所在党组织 */
+  home_branch: string
+  note: string
+  /** They will show their party identity (党员亮身份) once confirmed. */
+  show_identity: boolean
 }
 
 export interface ApplicationExtra {

@@ -960,6 +960,7 @@ const en: Messages = {
       topic_proposal: 'Proposed topic groups',
       topic_application: 'Topic group applications',
       letter: 'Letters to the committee',
+      report_in: 'Party report-ins',
     },
     targets: {
       message: 'message',
@@ -975,6 +976,7 @@ const en: Messages = {
       user: 'member',
       word_filter: 'word filter',
       delegation: 'delegation',
+      report_in: 'party report-in',
     },
     claimedBy: '{name} is handling this',
     claimedByMe: 'You are handling this',
@@ -988,6 +990,11 @@ const en: Messages = {
     refer: 'Refer to the party secretary',
     referred: 'Referred to the party secretary',
     reportCount: '{n} reported',
+    reportIn: {
+      homeBranch: 'Home party organisation: {name}',
+      showIdentity: 'Will show their party identity',
+      hideIdentity: 'Keeps their party identity private',
+    },
     reasonCount: '{reason} {n}',
     reasons: {
       spam: 'Spam',
@@ -999,7 +1006,9 @@ const en: Messages = {
     },
     actions: {
       approve: 'Approve',
+      confirm: 'Confirm',
       reject: 'Reject',
+      rejectReportIn: 'Turn down',
       read: 'Mark read',
       dismiss: 'Dismiss report',
       hide: 'Hide content',
@@ -1009,7 +1018,9 @@ const en: Messages = {
     },
     done: {
       approve: 'Approved',
+      confirm: 'Report-in confirmed',
       reject: 'Rejected',
+      rejectReportIn: 'Report-in turned down',
       read: 'Marked read',
       dismiss: 'Report dismissed',
       hide: 'Content hidden',

@@ -960,6 +960,7 @@ const zhCN = {
       topic_proposal: '专题群创建申请',
       topic_application: '入群申请',
       letter: '给居委的来信',
+      report_in: '党员报到',
     },
     targets: {
       message: '消息',
@@ -975,6 +976,7 @@ const zhCN = {
       user: '成员',
       word_filter: '敏感词',
       delegation: '把关授权',
+      report_in: '党员报到',
     },
     claimedBy: '{name} 正在处理',
     claimedByMe: '我正在处理',
@@ -988,6 +990,7 @@ const zhCN = {
     refer: '提交书记把关',
     referred: '已提交书记把关',
     reportCount: '{n} 人举报',
+    reportIn: { homeBranch: '原所在党组织：{name}', showIdentity: '愿亮明党员身份', hideIdentity: '暂不亮明身份' },
     reasonCount: '{reason} {n}',
     reasons: {
       spam: '垃圾广告',
@@ -999,7 +1002,9 @@ const zhCN = {
     },
     actions: {
       approve: '通过',
+      confirm: '确认',
       reject: '拒绝',
+      rejectReportIn: '驳回',
       read: '标为已读',
       dismiss: '驳回举报',
       hide: '隐藏内容',
@@ -1009,7 +1014,9 @@ const zhCN = {
     },
     done: {
       approve: '已通过',
+      confirm: '已确认报到',
       reject: '已拒绝',
+      rejectReportIn: '已驳回报到',
       read: '已标为已读',
       dismiss: '已驳回举报',
       hide: '内容已隐藏',

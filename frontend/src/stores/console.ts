@@ -6,10 +6,11 @@
  *
  * - `console.claimed` / `console.gated` change one item in place;
  * - a decision (`console.item_removed`, `application.decided`, `topic.proposal.decided`,
- *   `topic.application.decided`, `letter.read`, a report no longer open) takes it away;
+ *   `topic.application.decided`, `letter.read`, a report no longer open, a `party.report_in`
+ *   no longer pending) takes it away;
  * - something new (`application.submitted`, `post.pending`, `report.opened`, `topic.proposed`,
- *   `topic.application`, `letter.new`) reloads the list (shortly, once for a burst): those
- *   frames carry too little to show the item.
+ *   `topic.application`, `letter.new`, a pending `party.report_in`) reloads the list (shortly,
+ *   once for a burst): those frames carry too little to show the item.
  *
  * Opening an item claims it; the claim is renewed while the item stays open and given back
  * when it is closed. Supervisors above the community only read its console; they do not
@@ -20,6 +21,8 @@ import { computed, ref } from 'vue'
 import * as api from '../api'
 import * as boardsApi from '../boards/api'
 import * as consoleApi from '../console/api'
+import * as moderationApi from '../moderation/api'
+import * as volunteerApi from '../volunteer/api'
 import {
   CONSOLE_KINDS,
   type ConsoleCommunity,
@@ -43,6 +46,7 @@ export const READ_ONLY_RELOAD_MS = 60 * 1000
 /** What can be done to an item from the console (each needs `may_decide`). */
 export type ConsoleAction =
   | 'approve'
+  | 'confirm'
   | 'reject'
   | 'read'
   | 'dismiss'
@@ -66,6 +70,15 @@ const ARRIVALS = [
   // Who may decide gated items changed: each item's may_decide comes again from the server.
   'console.delegations',
 ] as const
+
+/**
+ * The message key naming `action` on an item of `kind` (its button, dialog title and, with
+ * `done`, the toast after it): a report-in is confirmed or turned down (驳回), not rejected.
+ */
+export function actionKey(kind: ConsoleKind, action: ConsoleAction, done = false): string {
+  const name = kind === 'report_in' && action === 'reject' ? 'rejectReportIn' : action
+  return `console.${done ? 'done' : 'actions'}.${name}`
+}
 
 export function itemKey(kind: ConsoleKind, id: number): string {
   return `${kind}:${id}`
@@ -205,6 +218,12 @@ export const useConsoleStore = defineStore('console', () => {
       }),
       on('topic.application.decided', (e) => {
         if (mine(e) && e.status !== 'pending') drop('topic_application', e.participant_id)
+      }),
+      // Submitted (pending: reload to show it), or confirmed, rejected or withdrawn (drop it).
+      on('party.report_in', (e) => {
+        if (!mine(e)) return
+        if (e.report_in.status === 'pending') reloadSoon()
+        else drop('report_in', e.report_in.id)
       }),
       ...ARRIVALS.map((type) =>
         on(type, (e: { stream?: string }) => {
@@ -391,15 +410,28 @@ export const useConsoleStore = defineStore('console', () => {
         const extra = item.extra as unknown as ReportExtra
         const author = subjectOf(item)
         if (action === 'dismiss') await consoleApi.dismissReport(item.id, reason)
-        else if (action === 'hide' || action === 'remove')
-          await consoleApi.moderateContent(extra.target_kind, extra.target_id, action, reason)
-        else if (action === 'suspend' && author) await consoleApi.suspendMember(community, author.id, minutes, reason)
+        else if (action === 'hide' || action === 'remove') await moderateContent(extra, action, reason)
+        else if (action === 'suspend' && author)
+          await moderationApi.suspensionCreate(community, { user_id: author.id, minutes, reason })
         else if (action === 'revoke' && author) await consoleApi.revokeMember(community, author.id, reason)
         else break
         return
       }
+      case 'report_in':
+        if (action === 'confirm') await volunteerApi.confirmReportIn(item.id)
+        else if (action === 'reject') await volunteerApi.rejectReportIn(item.id, reason)
+        else break
+        return
     }
     throw new Error(`${action} does not apply to ${item.kind}`)
+  }
+
+  /** Hides or removes the reported message, post or comment (its open report is then actioned). */
+  function moderateContent(extra: ReportExtra, action: 'hide' | 'remove', reason: string): Promise<unknown> {
+    const { target_kind: kind, target_id: id } = extra
+    if (kind === 'message') return moderationApi.messageModerate(id, action, reason)
+    if (kind === 'post') return moderationApi.postModerate(id, action, reason)
+    return moderationApi.commentModerate(id, action, reason)
   }
 
   // ---- delegations (the party secretary) ----------------------------------------------------

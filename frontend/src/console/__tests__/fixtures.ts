@@ -36,6 +36,17 @@ export const application = consoleItem('application', 41, {
   extra: { estate: { id: 100, name: '美罗家园' }, building: '2', unit: '1', room: '201', living_away: false },
 })
 export const letter = consoleItem('letter', 5, { title: '路灯坏了' })
+/** A party member's report-in: gated by rule, so only the secretary (or a delegate) decides it. */
+export const reportIn = consoleItem('report_in', 12, {
+  title: '钱红',
+  summary: '2019年入党',
+  author: { id: 9, name: '钱红', party: false },
+  gated: true,
+  gate_note: '报到由党组织书记确认',
+  may_decide: false,
+  link: `/party?community=${COMMUNITY}`,
+  extra: { home_branch: '宝山区城建公司党支部', note: '2019年入党', show_identity: true },
+})
 
 export function consolePage(items: ConsoleItem[], overrides: Partial<ConsolePage> = {}): ConsolePage {
   return {
