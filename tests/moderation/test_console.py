@@ -194,12 +194,13 @@ def make_waiting(world: World) -> Waiting:
     Letter.objects.filter(pk=read.pk).update(read_at=read.created_at, read_by=world.li_wei)
     published = make_pending_post(board_of(world.meiluo, BoardKind.IDLE), world.wang_fang)
     Post.objects.filter(pk=published.pk).update(status=Post.Status.PUBLISHED)
-    other += [("letter", read.pk), ("post", published.pk)]
     other += [
         ("report_in", make_report_in(world.gongkang, name="外党员").pk),
         ("report_in", make_report_in(world.meiluo, ReportIn.Status.CONFIRMED).pk),
         ("report_in", make_report_in(world.meiluo, ReportIn.Status.WITHDRAWN).pk),
     ]
+    # Last: a read letter and a published post (tests use them as "no longer waiting").
+    other += [("letter", read.pk), ("post", published.pk)]
     waiting.elsewhere = other
     return waiting
 
