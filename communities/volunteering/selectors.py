@@ -131,10 +131,18 @@ def party_members(user: User, community_id: int) -> list[Role]:
     roles = Role.objects.filter(place=branch.community, kind__in=PARTY).select_related("user")
     if not branch.branch:
         roles = roles.filter(show_identity=True)
-    return sorted(
+    ordered = sorted(
         roles,
         key=lambda role: (role.kind != RoleKind.PARTY_SECRETARY, role.user.name, role.user_id),
     )
+    # One row per person (a secretary is often a party member of the branch too): their
+    # first role in that order, showing their identity if any of their roles does (as the
+    # badge does). The kept Role is only read from here on.
+    people: dict[int, Role] = {}
+    for role in ordered:
+        kept = people.setdefault(role.user_id, role)
+        kept.show_identity = kept.show_identity or role.show_identity
+    return list(people.values())
 
 
 # --- Service projects ---------------------------------------------------------------------

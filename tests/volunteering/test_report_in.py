@@ -8,6 +8,7 @@ import pytest
 from chat.models import Event
 from communities.models import Role, RoleKind
 from communities.moderation.models import Delegation
+from communities.services import role_grant
 from communities.shapes import person_out
 from communities.volunteering import services
 from communities.volunteering.models import ReportIn
@@ -255,3 +256,18 @@ def test_identity_is_only_for_party_members(branch: World) -> None:
     assert response.json()["code"] == "not_member"
     branch.wang_fang.refresh_from_db()
     assert branch.wang_fang.party_badge is False
+
+
+def test_a_secretary_who_is_also_a_party_member_is_listed_once(branch: World) -> None:
+    role_grant(
+        user=branch.zhang_min, kind=RoleKind.PARTY_MEMBER, place=branch.meiluo, show_identity=True
+    )
+    url = f"/party/communities/{branch.meiluo.pk}/members"
+    everyone = api(branch.li_wei).get(url).json()
+    assert [item["user"]["name"] for item in everyone] == ["zhang_min", "he_ping", "zhao_lei"]
+    assert (everyone[0]["role"], everyone[0]["show_identity"]) == ("party_secretary", True)
+    # A resident sees her once too, through the role that shows her identity.
+    shown = api(branch.wang_fang).get(url).json()
+    assert [(item["user"]["name"], item["role"]) for item in shown] == [
+        ("zhang_min", "party_member")
+    ]
