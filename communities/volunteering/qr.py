@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import segno
 from django.conf import settings
 from django.core import signing
+
+from communities.qr import qr_image
 
 from .models import Callout
 
@@ -35,10 +34,4 @@ def checkin_url(callout: Callout) -> str:
 
 def checkin_qr(callout: Callout, *, kind: str) -> bytes:
     """The QR code as PNG or SVG bytes (``kind`` is "png" or "svg")."""
-    qr = segno.make(checkin_url(callout), error="m")
-    out = io.BytesIO()
-    if kind == "svg":
-        qr.save(out, kind="svg", scale=8, border=2, xmldecl=False, title=callout.title)
-    else:
-        qr.save(out, kind="png", scale=10, border=2)
-    return out.getvalue()
+    return qr_image(checkin_url(callout), kind=kind, title=callout.title)
