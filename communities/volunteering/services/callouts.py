@@ -124,7 +124,11 @@ def callout_create(
         raise Invalid(errors={"ends_at": _("The end must be after the start.")})
     if ends_at - starts_at > LONGEST:
         raise Invalid(errors={"ends_at": _("A call-out lasts at most 24 hours.")})
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 500:
+    if (
+        isinstance(capacity, bool)
+        or not isinstance(capacity, int)
+        or not 1 <= capacity <= CAPACITY_MAX
+    ):
         raise Invalid(errors={"capacity": _("Between 1 and %(n)d people.") % {"n": CAPACITY_MAX}})
     if audience not in Audience.values:
         raise Invalid(errors={"audience": _("Choose party or residents.")})
@@ -400,9 +404,10 @@ def thanks_post(*, actor: User, callout_id: int, title: str, body: str) -> Callo
     """After the event, the organiser thanks the volunteers on the party board."""
     callout_organised(actor, callout_id)
     title = text(title, "title", most=POST_TITLE_MAX)
-    if not isinstance(body, str) or not richtext.plain_text(richtext.clean(body)):
+    cleaned = richtext.clean(body) if isinstance(body, str) else ""
+    if not richtext.plain_text(cleaned):
         raise Invalid(errors={"body": _("The text is required.")})
-    if len(richtext.clean(body)) > richtext.MAX_BODY_CHARS:
+    if len(cleaned) > richtext.MAX_BODY_CHARS:
         raise Invalid(
             errors={"body": _("At most %(n)d characters.") % {"n": richtext.MAX_BODY_CHARS}}
         )
