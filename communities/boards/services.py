@@ -33,10 +33,10 @@ from communities.moderation.selectors import (
 )
 from communities.moderation.services import (
     clean_reason,
-    community_place,
     report_actioned,
     report_for_action,
 )
+from communities.permissions import community_of
 
 from . import attachments, images, live, richtext
 from .extra import clean_extra
@@ -344,7 +344,7 @@ def post_remove(*, actor: User, post_id: int, reason: str) -> Post:
 
 
 def _post_remove(actor: User, post: Post, *, reason: str) -> None:
-    community = community_place(post.board.place)
+    community = community_of(post.board.place)
     report = report_for_action(actor, community, TargetKind.POST, post.pk)
     streams = live.streams_of(post)
     before = _post_state(post)
@@ -389,7 +389,7 @@ def post_hide(*, actor: User, post_id: int, reason: str = "") -> Post:
     post, _access = _managed(actor, post_id)
     if post.status != Post.Status.PUBLISHED:
         raise Conflict(_("Only a published post can be hidden."))
-    community = community_place(post.board.place)
+    community = community_of(post.board.place)
     report = report_for_action(actor, community, TargetKind.POST, post.pk)
     before = _post_state(post)
     with transaction.atomic():
@@ -409,7 +409,7 @@ def post_restore(*, actor: User, post_id: int, reason: str = "") -> Post:
         raise Forbidden(_("Only moderators may do this."), code="not_moderator")
     if post.status not in (Post.Status.HIDDEN, Post.Status.DELETED):
         raise Conflict(_("Only a hidden or removed post can be restored."), code="not_moderated")
-    community = community_place(post.board.place)
+    community = community_of(post.board.place)
     before = _post_state(post)
     with transaction.atomic():
         post.status = Post.Status.PUBLISHED
@@ -426,7 +426,7 @@ def post_pin(*, actor: User, post_id: int, pinned: bool) -> Post:
         raise Invalid(errors={"pinned": _("Must be true or false.")})
     if post.pinned == pinned:
         return _fresh(post.pk)
-    community = community_place(post.board.place)
+    community = community_of(post.board.place)
     before = _post_state(post)
     with transaction.atomic():
         post.pinned = pinned
@@ -567,7 +567,7 @@ def _moderated_comment(actor: User, comment_id: int) -> tuple[Comment, Post, Any
     comment, post, access = comment_for(actor, comment_id)
     if not access.moderate:
         raise Forbidden(_("Only moderators may do this."), code="not_moderator")
-    return comment, post, community_place(post.board.place)
+    return comment, post, community_of(post.board.place)
 
 
 def _comment_verdict(
@@ -661,7 +661,7 @@ def post_review(*, actor: User, post_id: int, decision: str, reason: str = "") -
         raise Invalid(errors={"reason": _("Please give the author a reason.")})
     if len(reason) > 200:
         raise Invalid(errors={"reason": _("At most %(n)d characters.") % {"n": 200}})
-    community = community_place(post.board.place)
+    community = community_of(post.board.place)
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
         if locked.status != Post.Status.PENDING:

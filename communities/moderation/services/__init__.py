@@ -7,7 +7,7 @@ a hidden or removed item's open report is marked acted on. ``restrictions``: mut
 suspensions and revoking memberships; ``reports``; ``words``: the word filter.
 """
 
-from .common import clean_reason, community_place
+from .common import clean_reason
 from .messages import conversation_lock, message_hide, message_pin, message_remove, message_restore
 from .reports import report_actioned, report_create, report_dismiss, report_for_action
 from .restrictions import may_lift, member_mute, member_revoke, member_suspend, restriction_lift
@@ -15,7 +15,6 @@ from .words import word_filter_check, word_filter_update
 
 __all__ = [
     "clean_reason",
-    "community_place",
     "conversation_lock",
     "may_lift",
     "member_mute",

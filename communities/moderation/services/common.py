@@ -8,7 +8,7 @@ from chat.models import Conversation
 from chat.selectors import conversation_access_for
 from communities.errors import Forbidden, Invalid
 from communities.models import Place, User
-from communities.moderation.selectors import community_id_of_place
+from communities.permissions import community_of
 
 REASON_MAX = 200
 
@@ -26,15 +26,9 @@ def clean_reason(reason: object, *, required: bool) -> str:
     return text
 
 
-def community_place(place: Place) -> Place:
-    """The community an estate belongs to (a query), or the place itself."""
-    community_id = community_id_of_place(place)
-    return place if community_id == place.pk else Place.objects.get(pk=community_id)
-
-
 def moderated_conversation(actor: User, conversation_id: int) -> tuple[Conversation, Place]:
     """A conversation ``actor`` moderates, and its community; 404 unseen, 403 otherwise."""
     conversation, access = conversation_access_for(actor, conversation_id)
     if not access.moderate:
         raise Forbidden(_("Only the group's moderators may do this."), code="not_moderator")
-    return conversation, community_place(conversation.place)
+    return conversation, community_of(conversation.place)

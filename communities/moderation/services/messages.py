@@ -17,8 +17,9 @@ from communities.errors import Conflict, Forbidden
 from communities.models import Place, User
 from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, TargetKind
+from communities.permissions import community_of
 
-from .common import clean_reason, community_place, moderated_conversation
+from .common import clean_reason, moderated_conversation
 from .reports import report_actioned, report_for_action
 
 
@@ -28,7 +29,7 @@ def _moderated_message(actor: User, message_id: int) -> tuple[Message, Place]:
     message = message_for(actor, message_id)
     if not access_to(actor, message.conversation).moderate:
         raise Forbidden(_("Only the group's moderators may do this."), code="not_moderator")
-    return message, community_place(message.conversation.place)
+    return message, community_of(message.conversation.place)
 
 
 def _message_state(message: Message) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from communities.models import Place, User
 from communities.moderation import audit, events, gatekeeping
 from communities.moderation.models import AuditAction, Report, ReportEntry, ReportReason, TargetKind
 from communities.moderation.selectors import open_report_of, report_shape
-from communities.permissions import RULES, Action, standing
+from communities.permissions import RULES, Action, community_of, standing
 
-from .common import clean_reason, community_place
+from .common import clean_reason
 
 EXCERPT_MAX = 200
 REPORTABLE = (TargetKind.MESSAGE, TargetKind.POST, TargetKind.COMMENT)
@@ -72,12 +72,12 @@ def _reported(reporter: User, target_kind: str, target_id: int) -> tuple[Place, 
         hidden = message.moderated and not access_to(reporter, message.conversation).moderate
         if message.deleted_at is not None or hidden:
             raise NotFound()
-        return community_place(message.conversation.place), message.author, _excerpt(message.body)
+        return community_of(message.conversation.place), message.author, _excerpt(message.body)
     if target_kind == TargetKind.POST:
         post, _access = post_for(reporter, target_id)
         if post.status != Post.Status.PUBLISHED:
             raise NotFound()
-        return community_place(post.board.place), post.author, _excerpt(post.title, post.body_text)
+        return community_of(post.board.place), post.author, _excerpt(post.title, post.body_text)
     comment = (
         Comment.objects.select_related("author").filter(pk=target_id).first()
         if isinstance(target_id, int)
@@ -86,7 +86,7 @@ def _reported(reporter: User, target_kind: str, target_id: int) -> tuple[Place, 
     if comment is None or comment.status != Comment.Status.VISIBLE:
         raise NotFound()
     post, _access = post_for(reporter, comment.post_id)
-    return community_place(post.board.place), comment.author, _excerpt(comment.body)
+    return community_of(post.board.place), comment.author, _excerpt(comment.body)
 
 
 def report_create(
