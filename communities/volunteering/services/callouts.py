@@ -161,18 +161,16 @@ def callout_create(
 
 def callout_cancel(*, actor: User, callout_id: int, reason: str) -> Callout:
     """Called off: everyone signed up hears it (their sign-ups stay as they were)."""
-    seat = callout_organised(actor, callout_id)
+    callout_organised(actor, callout_id)
     reason = text(reason, "reason", most=REASON_MAX)
     with transaction.atomic():
-        callout = Callout.objects.select_for_update().get(pk=callout_id)
+        callout = _locked(callout_id)
         if callout.status == Callout.Status.CANCELLED:
             raise Conflict(_("This call-out has been cancelled."), code="cancelled")
         if callout.ends_at <= timezone.now():
             raise Conflict(_("This call-out is over."), code="over")
         callout.status, callout.cancel_reason = Callout.Status.CANCELLED, reason
         callout.save(update_fields=["status", "cancel_reason"])
-        callout = seat.callout
-        callout.status, callout.cancel_reason = Callout.Status.CANCELLED, reason
         confirmed, waiting = counts(callout.pk)
         live.announce(
             live.audience_streams(callout),
