@@ -414,11 +414,7 @@ def _organised(request: HttpRequest, callout_id: int) -> selectors.Seat:
 
 @volunteer_router.get("/volunteer/callouts/{int:callout_id}/roster", response=RosterOut)
 def roster(request: HttpRequest, callout_id: int) -> dict[str, Any]:
-    seat = _organised(request, callout_id)
-    return {
-        "callout": selectors.callout_shape(seat.callout),
-        "signups": selectors.roster_of(seat.callout),
-    }
+    return selectors.roster(current_user(request), callout_id)
 
 
 @volunteer_router.patch(

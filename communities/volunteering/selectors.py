@@ -361,6 +361,12 @@ def unseen_for(user: User) -> list[dict[str, Any]]:
     return [callout_shape(callout) for callout in queryset[:LIST_MAX]]
 
 
+def roster(user: User, callout_id: int) -> dict[str, Any]:
+    """The roster of a call-out ``user`` organises (see ``callout_organised``)."""
+    seat = callout_organised(user, callout_id)
+    return {"callout": callout_shape(seat.callout), "signups": roster_of(seat.callout)}
+
+
 def roster_of(callout: Callout) -> list[dict[str, Any]]:
     """Every sign-up: confirmed by sign-up order, then the waiting list, then cancelled."""
     signups = list(SignUp.objects.filter(callout=callout).select_related("user").order_by("seq"))

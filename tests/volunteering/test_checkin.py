@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from communities.boards.models import BoardKind, Post
+from communities.errors import Forbidden, NotFound
 from communities.models import User
-from communities.volunteering import qr, services
+from communities.volunteering import qr, selectors, services
 from communities.volunteering.models import Callout, SignUp
 from tests.conftest import World
 from tests.volunteering.conftest import api, make_callout, move
@@ -173,6 +174,16 @@ def test_only_organisers_see_the_roster_tick_names_and_get_the_qr_code(
     response = client.patch(f"{base}/roster/{signup.pk}", {"checked_in": True})
     assert response.status_code == status
     assert signup_of(on_the_day, branch.wang_fang).checked_in_at is None
+
+
+def test_the_roster_selector_itself_lets_only_organisers_read_it(
+    branch: World, on_the_day: Callout
+) -> None:
+    assert selectors.roster(branch.zhang_min, on_the_day.pk)["callout"]["id"] == on_the_day.pk
+    with pytest.raises(Forbidden):
+        selectors.roster(branch.wang_fang, on_the_day.pk)
+    with pytest.raises(NotFound):
+        selectors.roster(branch.chen_jie, on_the_day.pk)
 
 
 def test_the_qr_code_images(branch: World, on_the_day: Callout) -> None:
