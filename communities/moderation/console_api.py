@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from communities.api import LOGGED_IN, current_user
-from communities.errors import NotFound
 from communities.shapes import PersonOut, person_out
 
 from . import claims, console, gatekeeping
@@ -170,9 +169,7 @@ def delegate(
     response={204: None},
 )
 def undelegate(request: HttpRequest, community_id: int, delegation_id: int) -> Status[None]:
-    user = current_user(request)
-    active = {d.pk for d in gatekeeping.delegations_of(user, community_id)}
-    if delegation_id not in active:
-        raise NotFound()
-    gatekeeping.undelegate(actor=user, delegation_id=delegation_id)
+    gatekeeping.undelegate(
+        actor=current_user(request), community_id=community_id, delegation_id=delegation_id
+    )
     return Status(204, None)

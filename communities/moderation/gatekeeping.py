@@ -251,10 +251,12 @@ def delegate(*, actor: User, community_id: int, user_id: int) -> Delegation:
     return delegation
 
 
-def undelegate(*, actor: User, delegation_id: int) -> Delegation:
+def undelegate(*, actor: User, community_id: int, delegation_id: int) -> Delegation:
+    """The party secretary ends an active delegation of their community; NotFound for a
+    delegation that is not an active one of ``community_id``."""
     delegation = (
         Delegation.objects.select_related("community", "delegate")
-        .filter(pk=delegation_id, ended_at__isnull=True)
+        .filter(pk=delegation_id, community_id=community_id, ended_at__isnull=True)
         .first()
         if isinstance(delegation_id, int)
         else None

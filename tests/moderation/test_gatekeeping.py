@@ -143,7 +143,9 @@ def test_the_secretary_delegates_and_takes_it_back(world: World) -> None:
             actor=world.zhang_min, community_id=world.meiluo.pk, user_id=world.li_wei.pk
         )
 
-    gatekeeping.undelegate(actor=world.zhang_min, delegation_id=delegation.pk)
+    gatekeeping.undelegate(
+        actor=world.zhang_min, community_id=delegation.community_id, delegation_id=delegation.pk
+    )
     assert not gatekeeping.may_decide(
         world.li_wei, world.meiluo, TargetKind.APPLICATION, application.pk
     )
@@ -181,9 +183,13 @@ def test_only_the_secretary_delegates_and_only_to_the_communitys_people(world: W
     )
     delegation = Delegation.objects.get()
     with pytest.raises(Forbidden):
-        gatekeeping.undelegate(actor=world.li_wei, delegation_id=delegation.pk)
+        gatekeeping.undelegate(
+            actor=world.li_wei, community_id=delegation.community_id, delegation_id=delegation.pk
+        )
     with pytest.raises(NotFound):
-        gatekeeping.undelegate(actor=world.zhao_lei, delegation_id=delegation.pk)
+        gatekeeping.undelegate(
+            actor=world.zhao_lei, community_id=delegation.community_id, delegation_id=delegation.pk
+        )
     delegation.refresh_from_db()
     assert delegation.ended_at is None
 
@@ -218,13 +224,27 @@ def test_nobody_else_is_a_gatekeeper(world: World) -> None:
     assert not gatekeeping.is_gatekeeper(world.zhang_min, world.gongkang)
 
 
+def test_a_delegation_is_ended_only_under_its_own_community(world: World) -> None:
+    delegation = gatekeeping.delegate(
+        actor=world.zhang_min, community_id=world.meiluo.pk, user_id=world.li_wei.pk
+    )
+    with pytest.raises(NotFound):
+        gatekeeping.undelegate(
+            actor=world.zhang_min, community_id=world.gongkang.pk, delegation_id=delegation.pk
+        )
+    delegation.refresh_from_db()
+    assert delegation.ended_at is None
+
+
 def test_delegating_tells_the_committees_consoles(world: World) -> None:
     from chat.models import Event
 
     delegation = gatekeeping.delegate(
         actor=world.zhang_min, community_id=world.meiluo.pk, user_id=world.li_wei.pk
     )
-    gatekeeping.undelegate(actor=world.zhang_min, delegation_id=delegation.pk)
+    gatekeeping.undelegate(
+        actor=world.zhang_min, community_id=delegation.community_id, delegation_id=delegation.pk
+    )
     frames = Event.objects.filter(stream=f"staff.{world.meiluo.pk}", type="console.delegations")
     assert [e.payload["community"] for e in frames] == [world.meiluo.pk, world.meiluo.pk]
 
