@@ -67,6 +67,21 @@ describe('ReasonDialog', () => {
     expect(dialog.emitted('confirm')).toEqual([['广告']])
   })
 
+  it("says what the server refused until the parent clears it, and drops a stale 'missing' on the next try", async () => {
+    const dialog = mount(ReasonDialog, { props: { show: true, title: '驳回？', confirmText: '驳回', requiredMessage: '请写下原因' }, global })
+
+    await dialog.find('[data-testid="reason-confirm"]').trigger('click')
+    expect(dialog.find('[role="alert"]').text()).toBe('请写下原因')
+    await dialog.find('[data-testid="reason-input"]').setValue('太短')
+    await dialog.find('[data-testid="reason-confirm"]').trigger('click')
+    expect(dialog.find('[role="alert"]').exists()).toBe(false)
+
+    await dialog.setProps({ error: '原因至少五个字' })
+    expect(dialog.find('[role="alert"]').text()).toBe('原因至少五个字')
+    await dialog.setProps({ error: '' })
+    expect(dialog.find('[role="alert"]').exists()).toBe(false)
+  })
+
   it('confirms without a reason when none is required', async () => {
     const dialog = mount(ReasonDialog, { props: { show: true, title: '恢复？', confirmText: '恢复', required: false }, global })
     await dialog.find('[data-testid="reason-confirm"]').trigger('click')
