@@ -2,13 +2,13 @@
 
     python bench/connect.py [--users 300] [--rounds 3] [--rev c6c8ab8]
 
-What ``ChatConsumer.connect`` asks of the database for one seeded token client (a member of
-the 1,000-member estate): ``chat.auth.authenticate`` + ``selectors.connect_state`` (one trip
+What ``SocketConsumer.connect`` asks of the database for one seeded token client (a member of
+the 1,000-member estate): ``realtime.auth.authenticate`` + ``chat.following.following`` (one trip
 to the database thread) and the newest event id read after the joins (a second trip). Run
 on one open PostgreSQL connection, as a server with persistent connections does; counted
 with CaptureQueriesContext in one pass, timed (CPU and wall) without it in ``--rounds``
-more. ``--rev`` measures the same at an older revision (its chat/, communities/ and
-presence/, extracted with ``git archive``) in a child process, for a before/after.
+more. ``--rev`` measures the same at another revision with chat/following.py (its
+realtime/, chat/, communities/ and presence/, extracted with ``git archive``) in a child process, for a before/after.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def measure(users: int, rounds: int) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from chat import auth, selectors
+    from chat.following import following
+    from realtime import auth, selectors
 
     seed = json.loads(common.SEED_FILE.read_text())
     estate = next(e for e in seed["estates"] if e["size"] == 1000)
@@ -43,7 +44,7 @@ def measure(users: int, rounds: int) -> dict[str, Any]:
     def handshake(token: str) -> None:
         user = auth.authenticate({"query_string": f"token={token}".encode(), "headers": []})
         assert user is not None
-        selectors.connect_state(user)
+        following(user)
         selectors.last_event_id()  # after the joins
 
     handshake(tokens[0])  # warm: connection, imports
@@ -70,9 +71,13 @@ def measure(users: int, rounds: int) -> dict[str, Any]:
 
 def at_revision(rev: str, argv: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
+        tops = subprocess.run(
+            ["git", "ls-tree", "--name-only", rev], cwd=common.ROOT, check=True,
+            capture_output=True, text=True,
+        ).stdout.split()  # fmt: skip
+        apps = [d for d in ("realtime", "chat", "communities", "presence") if d in tops]
         archive = subprocess.run(
-            ["git", "archive", rev, "chat", "communities", "presence"],
-            cwd=common.ROOT, check=True, capture_output=True,
+            ["git", "archive", rev, *apps], cwd=common.ROOT, check=True, capture_output=True,
         ).stdout  # fmt: skip
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         env = {**os.environ, "BENCH_CONNECT_SRC": tmp}

@@ -8,7 +8,8 @@ counts. No network, no database: what the application adds per delivered frame.
 
 Paths: ``asgi`` (the eager ASGI send every server gets), ``frame`` (the finished-frame wire
 daphne and uvicorn get, with its cork), ``old`` (with --rev: that revision's
-chat/consumers.py and chat/hub.py, behind channels' session wrapper as its stack had it).
+socket consumer and hub, behind channels' session wrapper as its stack had it; revisions
+from before realtime/ existed kept them as chat/consumers.py and chat/hub.py).
 """
 
 from __future__ import annotations
@@ -42,17 +43,17 @@ class User:
 
 
 def load_revision(rev: str) -> tuple[Any, Any]:
-    """chat/consumers.py and chat/hub.py of ``rev``, imported under other names."""
+    """The socket consumer and hub of ``rev``, imported under other names."""
     folder = Path(tempfile.mkdtemp())
     modules = []
-    for name in ("consumers", "hub"):
+    for name in ("consumer", "hub"):
         source = subprocess.run(
-            ["git", "show", f"{rev}:chat/{name}.py"], cwd=common.ROOT, check=True,
+            ["git", "show", f"{rev}:realtime/{name}.py"], cwd=common.ROOT, check=True,
             capture_output=True, text=True,
         ).stdout  # fmt: skip
         path = folder / f"{name}_old.py"
         path.write_text(source)
-        spec = importlib.util.spec_from_file_location(f"chat.{name}_old", path)
+        spec = importlib.util.spec_from_file_location(f"realtime.{name}_old", path)
         assert spec is not None
         assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -65,8 +66,8 @@ def load_revision(rev: str) -> tuple[Any, Any]:
 async def measure(path: str, sockets: int, frames: int, rev: str | None) -> float:
     from django.conf import settings
 
-    from chat import consumers, outbound, protocol
-    from chat.hub import Hub
+    from realtime import consumer, outbound, protocol
+    from realtime.hub import Hub
 
     written = 0
 
@@ -87,7 +88,7 @@ async def measure(path: str, sockets: int, frames: int, rev: str | None) -> floa
         old, old_hub = load_revision(rev)
         hub_class = old_hub.Hub
         for n in range(sockets):
-            c = old.ChatConsumer()
+            c = old.SocketConsumer()
             wrapper = InstanceSessionWrapper({"cookies": {}}, server_send)
             wrapper.scope["session"]._wrapped = SessionStore(None)
             c.base_send = wrapper.send
@@ -105,7 +106,7 @@ async def measure(path: str, sockets: int, frames: int, rev: str | None) -> floa
                 count(data)
 
         for n in range(sockets):
-            c = consumers.ChatConsumer()
+            c = consumer.SocketConsumer()
             c.base_send = server_send
             c.codec = protocol.JSON
             c.outbox, c.holding, c.outbound_limit = None, False, 1000

@@ -7,7 +7,7 @@ Scenarios (each bounded in time; several given with commas share one pool of soc
   idle       connect --n sockets (token clients of the seeded estates, round-robin over the
              servers), then server RSS and Redis memory/clients per connection, connects/s
   broadcast  one notice to every connected socket (app: bench/publish.py publishes one event
-             per estate group with chat.feeds.publish; ref: one frame to the one group);
+             per estate group with realtime.feeds.publish; ref: one frame to the one group);
              time until the last delivery
   storm      every socket drops at once (TCP abort); while they are away a member posts
              --missed messages; each reconnects after 0.5 s ± 50 % (the browser's backoff),

@@ -1,4 +1,4 @@
-"""Publish bench notices through the real event path (chat.feeds.publish), on request.
+"""Publish bench notices through the real event path (realtime.feeds.publish), on request.
 
 Started by the load generator's broadcast scenario: prints ``ready`` once Django is set
 up, then for each JSON line ``{"streams": [...], "tag": ..., "seqs": [...], "pad": n}`` on stdin
@@ -23,7 +23,7 @@ def main() -> None:
     common.django_setup()
     from django.db import transaction
 
-    from chat.feeds import publish
+    from realtime.feeds import publish
 
     with transaction.atomic():  # warm: the first connection and publish are not measured
         publish("bench.warmup", {"type": "notice.new", "notice": {"title": "", "body": ""}})

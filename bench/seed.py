@@ -46,7 +46,7 @@ def seed(sizes: tuple[int, ...]) -> dict[str, object]:
     from chat.services import estate_conversations_ensure
     from communities.models import Membership, PlaceKind, User
     from communities.services import place_ensure
-    from communities.tokens import token_issue
+    from realtime.tokens import token_issue
 
     call_command("migrate", interactive=False, verbosity=0)
     district, _ = place_ensure(name="压测区", kind=PlaceKind.DISTRICT, parent=None)

@@ -21,9 +21,9 @@ from communities.models import COMMUNITY_KINDS, Place, User
 from communities.moderation import audit, claims, gatekeeping
 from communities.moderation.models import AuditAction, TargetKind
 from communities.permissions import RESIDENT, RULES, Action, standing
+from realtime.feeds import publish
+from realtime.groups import community_staff_feed, user_group
 
-from .feeds import publish
-from .groups import community_staff_feed, user_group
 from .models import Conversation, Participant
 from .shapes import conversation_out, person_out
 

@@ -21,9 +21,9 @@ from communities.models import COMMUNITY_KINDS, Place, User
 from communities.moderation import claims
 from communities.moderation.models import TargetKind
 from communities.permissions import Action, can, places_where
+from realtime.feeds import publish
+from realtime.groups import community_staff_feed, user_group
 
-from .feeds import publish
-from .groups import community_staff_feed, user_group
 from .models import Block, Letter
 from .services import _communities_of
 from .shapes import person_out

@@ -1,4 +1,4 @@
-"""Conversations, messages, letters, and the event log that makes resume possible."""
+"""Conversations, messages and letters (the event log is realtime's: realtime/models.py)."""
 
 from __future__ import annotations
 
@@ -242,23 +242,3 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-
-class Event(models.Model):
-    """Every persisted event, in one monotonically increasing sequence.
-
-    Written in the same transaction as the change it reports; after commit it is
-    published to its ``stream`` (a channel-layer group name). A client that was away
-    sends the last id it saw and gets every later event of its streams from here.
-    """
-
-    stream = models.CharField(max_length=64)
-    type = models.CharField(max_length=40)
-    payload = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["stream", "id"], name="event_stream_id")]
-
-    def __str__(self) -> str:
-        return f"{self.pk} {self.stream} {self.type}"

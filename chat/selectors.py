@@ -1,27 +1,20 @@
-"""Reads for chat: who is in which conversation, history, search, unread counts."""
+"""Reads for chat: who may do what in a conversation, history, search, unread counts.
+
+What a socket follows is in chat/following.py. Nothing here writes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from communities.errors import NotFound
-from communities.models import COMMUNITY_KINDS, Membership, Place, PlaceKind, User
+from communities.models import Membership, User
 from communities.moderation.selectors import active_restrictions, community_of_conversation
 from communities.permissions import RULES, Action, standing
-from communities.selectors import (
-    Snapshot,
-    Standing,
-    snapshot_part,
-    standing_from,
-    standing_parts,
-    streams_of,
-)
 
-from .models import ChatSettings, Conversation, Event, Message, Participant, ReadMark
+from .models import Conversation, Message, Participant, ReadMark
 
 HISTORY_PAGE = 50
 HISTORY_MAX = 100
@@ -37,130 +30,6 @@ class Access:
 
 
 NO_ACCESS = Access(read=False, post=False, moderate=False)
-
-
-def _moderated_estates(user_id: int) -> QuerySet[Place]:
-    """Estates of the communities where the user moderates. An estate sits directly under
-    its community (``PARENT_KINDS``), so these are the estates whose path starts with such
-    a community's path, found by the indexed parent instead of a prefix per community."""
-    return Place.objects.filter(
-        kind=PlaceKind.ESTATE,
-        parent__kind__in=sorted(COMMUNITY_KINDS),
-        parent__roles__user_id=user_id,
-        parent__roles__kind__in=sorted(RULES[Action.MODERATE_COMMUNITY]),
-    )
-
-
-def _subscription_parts(user_id: int) -> list[QuerySet[Any]]:
-    lived_estates = Membership.objects.filter(
-        user_id=user_id, status=Membership.Status.ACTIVE
-    ).values("estate_id")
-    moderated = _moderated_estates(user_id)
-    return [
-        *standing_parts(user_id),
-        snapshot_part(moderated, "moderates", ref="pk"),
-        snapshot_part(
-            Conversation.objects.filter(
-                Q(place_id__in=lived_estates) | Q(place_id__in=moderated.values("pk")),
-                kind=Conversation.Kind.ESTATE,
-            ),
-            "estate_group",
-            ref="place_id",
-            ref2="pk",
-        ),
-        snapshot_part(
-            Participant.objects.filter(
-                user_id=user_id, status=Participant.Status.ACTIVE, conversation__approved=True
-            ),
-            "joined",
-            ref2="conversation_id",
-        ),
-        snapshot_part(ChatSettings.objects.filter(user_id=user_id, hide_presence=True), "hidden"),
-    ]
-
-
-_SUBSCRIPTIONS = Snapshot(_subscription_parts)
-
-
-@dataclass(frozen=True)
-class Following:
-    """What a socket of one user follows, and whether it shows them online."""
-
-    standing: Standing
-    estates: list[int]  # whose group they are in: where they live, and where they moderate
-    conversation_ids: list[int]
-    hides_presence: bool
-
-
-def following(user: User) -> Following:
-    """Memberships, roles, estates moderated, estate groups, other conversations joined and
-    the hide-presence setting: one query, whatever the user holds. An estate group is
-    created the first time someone needs it (only then: more queries)."""
-    from .services import estate_conversations_ensure
-
-    rows = _SUBSCRIPTIONS.rows(user.pk)
-    standing = standing_from(rows)
-    estates = {estate for estate, _path in standing.lived}
-    groups: dict[int, int] = {}
-    joined: set[int] = set()
-    hides_presence = False
-    for tag, _kind, _place_kind, _path, ref, ref2 in rows:
-        if tag == "moderates":
-            estates.add(ref)
-        elif tag == "estate_group":
-            groups[ref] = ref2
-        elif tag == "joined":
-            joined.add(ref2)
-        elif tag == "hidden":
-            hides_presence = True
-    missing = sorted(estates - groups.keys())
-    if missing:
-        groups.update(estate_conversations_ensure(estate_ids=missing))
-    return Following(
-        standing=standing,
-        estates=sorted(estates),
-        conversation_ids=sorted({*(groups[pk] for pk in estates), *joined}),
-        hides_presence=hides_presence,
-    )
-
-
-def estates_of(user: User) -> list[int]:
-    """Estates whose group ``user`` is in: where they live, and where they moderate."""
-    return following(user).estates
-
-
-def conversation_ids_of(user: User) -> list[int]:
-    """Every conversation whose live stream ``user`` follows."""
-    return following(user).conversation_ids
-
-
-@dataclass(frozen=True)
-class Subscriptions:
-    """What one socket follows: its conversations, and the feeds of its places and roles."""
-
-    conversation_ids: list[int]
-    feeds: frozenset[str]
-
-
-def subscriptions_of(user: User, known: Following | None = None) -> Subscriptions:
-    """One query (see ``following``); the same feeds as ``feed_streams``."""
-    taken = known or following(user)
-    return Subscriptions(taken.conversation_ids, frozenset(streams_of(taken.standing)))
-
-
-@dataclass(frozen=True)
-class ConnectState:
-    subscriptions: Subscriptions
-    hides_presence: bool
-
-
-def connect_state(user: User) -> ConnectState:
-    """Everything a new socket needs from the database: one query. (The newest event id
-    is read after the socket has joined its groups, see ``ChatConsumer.connect``.)"""
-    taken = following(user)
-    return ConnectState(
-        subscriptions=subscriptions_of(user, taken), hides_presence=taken.hides_presence
-    )
 
 
 def access_to(user: User, conversation: Conversation) -> Access:
@@ -292,16 +161,6 @@ def unread_counts(user: User, conversation_ids: list[int]) -> dict[int, int]:
     for row in rows:
         counts[row["conversation_id"]] = row["n"]
     return counts
-
-
-def events_after(streams: list[str], after: int, *, limit: int) -> list[Event]:
-    """Persisted events of ``streams`` with ids above ``after``, oldest first."""
-    return list(Event.objects.filter(stream__in=streams, pk__gt=after).order_by("id")[:limit])
-
-
-def last_event_id() -> int:
-    last = Event.objects.order_by("-id").values_list("id", flat=True).first()
-    return int(last or 0)
 
 
 def member_ids(conversation_id: int) -> list[int]:

@@ -15,16 +15,16 @@ from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import Membership, Place, User
 from communities.moderation.selectors import community_of_conversation, refuse_if_restricted
 from communities.permissions import RULES, Action, standing
+from realtime.feeds import publish
+from realtime.groups import conversation_group, user_group
 
-from .feeds import publish
-from .groups import conversation_group, user_group
 from .models import Block, ChatSettings, Conversation, Message, MessageLike, Participant, ReadMark
 from .selectors import conversation_for, message_for
 from .shapes import conversation_out, message_out
 
 
 def estate_conversations_ensure(*, estate_ids: list[int]) -> dict[int, int]:
-    """The estate group of each estate, created the first time it is needed."""
+    """The estate group of each estate, created if it is missing (idempotent)."""
     if not estate_ids:
         return {}
     found = dict(

@@ -14,12 +14,13 @@ from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 from ninja.utils import check_csrf
 
+from realtime.tokens import token_issue, token_user
+
 from . import qr, selectors, services
 from .errors import Forbidden, NotAuthenticated
 from .models import AwayMembership, JoinApplication, Membership, Place, PlaceKind, Role, User
 from .permissions import Action
 from .phone import mask_phone, normalize_phone, phone_code_send
-from .tokens import token_issue, token_user
 
 
 class TokenAuth(HttpBearer):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from realtime.protocol import Refusal
 
-class ServiceError(Exception):
+
+class ServiceError(Refusal):
     status = 400
     code = "invalid"
     default_message = _("The request is not valid.")

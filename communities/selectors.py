@@ -317,7 +317,7 @@ def feed_streams(user: User) -> set[str]:
 
 def streams_of(standing: Standing) -> set[str]:
     """``feed_streams`` of a standing already loaded."""
-    from chat.groups import (
+    from realtime.groups import (
         away_feed,
         community_feed,
         community_staff_feed,

@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.feeds import publish
-from chat.groups import community_staff_feed, user_group
+from realtime.feeds import publish
+from realtime.groups import community_staff_feed, user_group
 
-from . import events, throttle
+from . import events, signals, throttle
 from .errors import Conflict, Invalid, NotFound
 from .idcard import check_id_card, id_card_digest
 from .models import (
@@ -60,6 +60,8 @@ def place_create(*, name: str, kind: str, parent: Place | None) -> Place:
         )
         place.path = f"{parent.path if parent else '/'}{place.pk}/"
         place.save(update_fields=["path"])
+        if kind == PlaceKind.ESTATE:
+            signals.estate_created.send(sender=Place, estate=place)
     return place
 
 
@@ -339,7 +341,7 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
                 estate=application.estate,
                 status=Membership.Status.ACTIVE,
             ).update(status=Membership.Status.REVOKED)
-            Membership.objects.create(
+            membership = Membership.objects.create(
                 user_id=application.applicant_id,
                 estate=application.estate,
                 building=application.building,
@@ -347,6 +349,7 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
                 room=application.room,
                 application=application,
             )
+            signals.membership_approved.send(sender=Membership, membership=membership)
         event = events.application_decided(application)
         publish(user_group(application.applicant_id), event)
         publish(community_staff_feed(community.pk), event)

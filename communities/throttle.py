@@ -8,15 +8,11 @@ import time
 
 from django.core.cache import cache
 
+from realtime.protocol import parse_rate
+
 from .errors import Throttled
 
 logger = logging.getLogger("shequtong.throttle")
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'5/300' → (5 attempts, 300 seconds)."""
-    count, _, seconds = rate.partition("/")
-    return int(count), int(seconds)
 
 
 def _key(scope: str, ident: str, window: int) -> tuple[str, int]:

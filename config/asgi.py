@@ -9,8 +9,8 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from chat.auth import websocket_stack  # noqa: E402
-from chat.routing import websocket_urlpatterns  # noqa: E402
+from realtime.auth import websocket_stack  # noqa: E402
+from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

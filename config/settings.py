@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "realtime",
     "communities",
     "communities.boards",
     "communities.moderation",

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from chat.feeds import send_now
-from chat.groups import conversation_group
 from chat.models import ChatSettings
+from realtime.feeds import send_now
+from realtime.groups import conversation_group
 
 from .store import get_store
 

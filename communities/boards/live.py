@@ -1,12 +1,13 @@
 """The live events of the boards: which streams a board's events go to, one builder per
-event type. Services publish them (``chat.feeds.publish_to``) inside their transaction."""
+event type. Services publish them (``realtime.feeds.publish_to``) inside their transaction."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chat.feeds import publish_to
-from chat.groups import (
+from communities.models import PlaceKind
+from realtime.feeds import publish_to
+from realtime.groups import (
     away_feed,
     community_feed,
     community_staff_feed,
@@ -15,7 +16,6 @@ from chat.groups import (
     observe_feed,
     user_group,
 )
-from communities.models import PlaceKind
 
 from .models import Board, BoardKind, Comment, Post
 from .rules import AWAY_KINDS

@@ -1,7 +1,7 @@
 """Writes for the boards: validate → authorise → write in a transaction → publish live.
 
 Every function raises a ``communities.errors.ServiceError`` before it writes anything;
-events go out with ``chat.feeds.publish_to`` (recorded in the same transaction, sent after
+events go out with ``realtime.feeds.publish_to`` (recorded in the same transaction, sent after
 commit) to the streams ``live.py`` names for the board.
 """
 

@@ -17,11 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.feeds import publish
-from chat.groups import community_staff_feed
 from communities.errors import Conflict, Forbidden
 from communities.models import User
 from communities.shapes import person_out
+from realtime.feeds import publish
+from realtime.groups import community_staff_feed
 
 from . import gatekeeping
 from .console import Located, claim_ttl, item_locate

@@ -1,5 +1,5 @@
 """The live events of moderation: one builder per event type. Services publish them
-(``chat.feeds.publish``) inside their transaction; they leave after commit."""
+(``realtime.feeds.publish``) inside their transaction; they leave after commit."""
 
 from __future__ import annotations
 

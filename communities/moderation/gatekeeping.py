@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chat.feeds import publish
-from chat.groups import community_staff_feed
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Place, Role, RoleKind, User
 from communities.permissions import RULES, Action, can, standing
 from communities.shapes import person_out
+from realtime.feeds import publish
+from realtime.groups import community_staff_feed
 
 from . import audit
 from .models import AuditAction, Delegation, Gate, TargetKind

@@ -6,3 +6,9 @@ class VolunteeringConfig(AppConfig):
     name = "communities.volunteering"
     label = "volunteering"
     verbose_name = _("Party building and volunteering")
+
+    def ready(self) -> None:
+        from realtime import ops
+
+        # A confirmed report-in puts the person on the branch's party feed.
+        ops.resubscribe_on("party.report_in")

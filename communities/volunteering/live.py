@@ -1,13 +1,13 @@
 """The live events of the party branch and the call-outs: which streams each goes to, one
 builder per event type (docs/volunteering.md, "Live frames"). Services publish them with
-``chat.feeds.publish_to`` inside their transaction; they leave after commit."""
+``realtime.feeds.publish_to`` inside their transaction; they leave after commit."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chat.feeds import publish_to
-from chat.groups import community_feed, community_staff_feed, party_feed, user_group
+from realtime.feeds import publish_to
+from realtime.groups import community_feed, community_staff_feed, party_feed, user_group
 
 from .models import Audience, Callout, Project, ReportIn, SignUp
 from .shapes import callout_out, my_signup_out, project_out, report_in_out, roster_entry

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from chat.models import Event
 from communities.boards.models import Comment, Post
+from realtime.models import Event
 from tests.boards.conftest import Town, api, make_post, post_body
 
 

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from communities.models import User
-from communities.tokens import token_issue
+from realtime.tokens import token_issue
 from tests.boards.conftest import Town, post_body
 from tests.chat.test_processes import Peer, open_peer
 from tests.servers import Server, daphne_pair

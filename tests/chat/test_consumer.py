@@ -6,8 +6,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.models import ChatSettings, Message
-from chat.protocol import CLOSE_UNAUTHENTICATED
-from communities.tokens import token_issue
+from realtime.protocol import CLOSE_UNAUTHENTICATED
+from realtime.tokens import token_issue
 from tests.chat.ws import connect, ready
 from tests.conftest import World
 

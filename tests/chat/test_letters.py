@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from chat import letters
-from chat.groups import community_staff_feed, user_group
-from chat.models import Event, Letter
+from chat.models import Letter
+from realtime.groups import community_staff_feed, user_group
+from realtime.models import Event
 from tests.chat.test_topics import IN_MEMORY, Inbox, post
 from tests.conftest import World, client_for
 

@@ -37,13 +37,13 @@ def test_send_queries_do_not_grow_with_the_group(
 def test_the_connect_handshake_costs_a_fixed_handful_of_queries(
     neighbours: World, estate_chat: int
 ) -> None:
-    from chat.selectors import connect_state
+    from chat.following import following
 
     with CaptureQueriesContext(connection) as resident:
-        state = connect_state(neighbours.wang_fang)
-    assert state.subscriptions.conversation_ids == [estate_chat]
+        state = following(neighbours.wang_fang)
+    assert state.conversation_ids == [estate_chat]
     for n in range(20):
         make_member(make_user(f"more{n}"), neighbours.meiluo_1)
     with CaptureQueriesContext(connection) as again:
-        connect_state(neighbours.wang_fang)
-    assert len(again) == len(resident) == 1  # one UNION ALL: see chat.selectors.following
+        following(neighbours.wang_fang)
+    assert len(again) == len(resident) == 1  # one UNION ALL: see chat.following

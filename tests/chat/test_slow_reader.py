@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from chat.protocol import CLOSE_SLOW_READER
 from config.asgi import application
+from realtime.protocol import CLOSE_SLOW_READER
 from tests.chat.ws import ORIGIN, Socket, ready, session_cookie
 from tests.conftest import World
 

@@ -16,8 +16,8 @@ import websockets
 from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
 
-from chat.groups import conversation_group
-from chat.protocol import CLOSE_SLOW_READER
+from realtime.groups import conversation_group
+from realtime.protocol import CLOSE_SLOW_READER
 from tests.chat.test_processes import open_peer
 from tests.servers import REDIS_URL, daphne, redis_reachable
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chat.following import following
 from chat.models import ChatSettings, Conversation, Participant
-from chat.selectors import connect_state, estates_of, subscriptions_of
 from chat.services import estate_conversations_ensure
 from communities.models import AwayMembership, Membership, Place, PlaceKind, User
 from communities.permissions import RULES, Action
@@ -72,29 +72,53 @@ def busy(world: World) -> World:
 @pytest.mark.parametrize("person", PEOPLE)
 def test_one_query_follows_what_the_plain_reads_give(busy: World, person: str) -> None:
     user = busy.people[person]
-    expected_conversations = plain_conversations(user)  # creates missing estate groups first
+    expected_conversations = plain_conversations(user)
     with CaptureQueriesContext(connection) as captured:
-        state = connect_state(user)
+        state = following(user)
     assert len(captured) == 1
-    assert state.subscriptions.conversation_ids == expected_conversations
-    assert state.subscriptions.feeds == frozenset(feed_streams(user))
+    assert state.conversation_ids == expected_conversations
+    assert state.feeds == frozenset(feed_streams(user))
+    assert state.groups == {
+        *(f"conv.{pk}" for pk in expected_conversations),
+        *feed_streams(user),
+    }
     assert state.hides_presence == (person == "zhao_lei")
-    assert estates_of(user) == plain_estates(user)
-    assert subscriptions_of(user) == state.subscriptions
+    assert state.estates == plain_estates(user)
+    assert following(user) == state
 
 
 @pytest.mark.django_db
 def test_a_moderator_follows_every_estate_group_of_the_community(world: World) -> None:
-    """li_wei sits on 美罗家园居委: its estates' groups are created on his first connect."""
-    assert not Conversation.objects.filter(kind=Conversation.Kind.ESTATE).exists()
-    state = connect_state(world.li_wei)
-    groups = estate_conversations_ensure(estate_ids=[world.meiluo_1.pk, world.meiluo_2.pk])
-    assert state.subscriptions.conversation_ids == sorted(groups.values())
-    assert connect_state(world.wang_fang).subscriptions.conversation_ids == [
-        groups[world.meiluo_1.pk]
-    ]
-    assert connect_state(world.chen_jie).subscriptions.conversation_ids != []
-    assert connect_state(world.zhao_lei).subscriptions.conversation_ids == []  # party member
+    """li_wei sits on 美罗家园居委: he follows the groups of both its estates."""
+    groups = dict(
+        Conversation.objects.filter(kind=Conversation.Kind.ESTATE).values_list("place_id", "pk")
+    )
+    assert following(world.li_wei).conversation_ids == sorted(
+        [groups[world.meiluo_1.pk], groups[world.meiluo_2.pk]]
+    )
+    assert following(world.wang_fang).conversation_ids == [groups[world.meiluo_1.pk]]
+    assert following(world.chen_jie).conversation_ids == [groups[world.gongkang_1.pk]]
+    assert following(world.zhao_lei).conversation_ids == []  # party member
+
+
+@pytest.mark.django_db
+def test_every_estate_has_its_group_from_the_start_and_reading_writes_nothing(
+    world: World,
+) -> None:
+    """The estate group is made with the estate (and ensured on approval), never while
+    someone connects: following() only reads."""
+    estates = Place.objects.filter(kind=PlaceKind.ESTATE)
+    assert sorted(
+        Conversation.objects.filter(kind=Conversation.Kind.ESTATE).values_list(
+            "place_id", flat=True
+        )
+    ) == sorted(estates.values_list("pk", flat=True))
+    Conversation.objects.filter(place=world.meiluo_2, kind=Conversation.Kind.ESTATE).delete()
+    with CaptureQueriesContext(connection) as captured:
+        state = following(world.li_wei)
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in captured.captured_queries)
+    assert len(state.conversation_ids) == 1  # 美罗二期 has no group now: nothing made one
+    assert not Conversation.objects.filter(place=world.meiluo_2).exists()
 
 
 @pytest.mark.django_db
@@ -104,12 +128,13 @@ def test_a_revoked_membership_or_a_left_group_is_no_longer_followed(world: World
         kind=Conversation.Kind.TOPIC, place=world.meiluo, title="跑步"
     )
     Participant.objects.create(conversation=topic, user=world.wang_fang)
-    assert subscriptions_of(world.wang_fang).conversation_ids == sorted([group, topic.pk])
+    assert following(world.wang_fang).conversation_ids == sorted([group, topic.pk])
     Membership.objects.filter(user=world.wang_fang).update(status=Membership.Status.REVOKED)
     Participant.objects.filter(user=world.wang_fang).update(status=Participant.Status.LEFT)
-    following = subscriptions_of(world.wang_fang)
-    assert following.conversation_ids == []
-    assert following.feeds == frozenset()
+    state = following(world.wang_fang)
+    assert state.conversation_ids == []
+    assert state.feeds == frozenset()
+    assert state.groups == frozenset()
 
 
 @pytest.mark.django_db
@@ -121,8 +146,7 @@ def test_the_handshake_query_is_the_same_however_many_places_and_groups(world: W
             kind=Conversation.Kind.TOPIC, place=world.meiluo, title=f"t{n}"
         )
         Participant.objects.create(conversation=topic, user=world.li_wei)
-    connect_state(world.li_wei)  # creates the estate groups he moderates
     with CaptureQueriesContext(connection) as captured:
-        state = connect_state(world.li_wei)
+        state = following(world.li_wei)
     assert len(captured) == 1
-    assert len(state.subscriptions.conversation_ids) == 2 + 4 + 4
+    assert len(state.conversation_ids) == 2 + 4 + 4

@@ -12,8 +12,9 @@ from channels.layers import get_channel_layer
 from django.test import Client
 
 from chat import groups_services
-from chat.groups import community_staff_feed, user_group
-from chat.models import Conversation, Event, Participant
+from chat.models import Conversation, Participant
+from realtime.groups import community_staff_feed, user_group
+from realtime.models import Event
 from tests.conftest import World, client_for
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -243,7 +244,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
     response = post(client_for(neighbours.li_wei), topics_url(neighbours), body)
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
-    assert not Conversation.objects.exists()
+    assert not Conversation.objects.filter(kind=Conversation.Kind.TOPIC).exists()
     assert not Event.objects.exists()
 
 

@@ -10,9 +10,9 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from chat.protocol import MSGPACK_SUBPROTOCOL
 from communities.models import User
 from config.asgi import application
+from realtime.protocol import MSGPACK_SUBPROTOCOL
 
 ORIGIN = b"http://127.0.0.1:8000"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from communities.tokens import token_issue
+from realtime.tokens import token_issue
 from tests.conftest import PASSWORD, World, client_for
 
 

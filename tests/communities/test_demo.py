@@ -7,10 +7,11 @@ from io import StringIO
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from chat.models import Event, Letter, Message, Participant
+from chat.models import Letter, Message, Participant
 from communities.demo import DEMO_PASSWORD, PEOPLE
 from communities.models import JoinApplication, Membership, Place, PlaceKind, Role, User
 from communities.permissions import Action, can
+from realtime.models import Event
 
 
 def test_seed_demo_twice_creates_everything_once(db: None) -> None:

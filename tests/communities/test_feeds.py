@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from chat.groups import (
+from communities.models import AwayMembership, Membership, PlaceKind
+from communities.selectors import feed_streams
+from communities.services import place_create
+from realtime.groups import (
     away_feed,
     community_feed,
     community_staff_feed,
@@ -13,9 +16,6 @@ from chat.groups import (
     observe_feed,
     party_feed,
 )
-from communities.models import AwayMembership, Membership, PlaceKind
-from communities.selectors import feed_streams
-from communities.services import place_create
 from tests.conftest import World
 
 

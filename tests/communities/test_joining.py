@@ -12,9 +12,9 @@ from channels.layers import get_channel_layer
 from django.db import connections, transaction
 from django.test import Client
 
-from chat.groups import community_staff_feed, user_group
 from communities import sms
 from communities.models import AccessLog, JoinApplication, Membership, PhoneCode, User
+from realtime.groups import community_staff_feed, user_group
 from tests.conftest import World, client_for
 
 PHONE = "13812345678"

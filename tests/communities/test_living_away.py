@@ -11,9 +11,8 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.test import Client
 
-from chat.groups import away_feed, community_staff_feed, user_group
-from chat.models import Event
-from chat.selectors import access_to, conversation_ids_of
+from chat.following import following
+from chat.selectors import access_to
 from chat.services import estate_conversations_ensure
 from communities.models import (
     AwayMembership,
@@ -27,6 +26,8 @@ from communities.models import (
 )
 from communities.selectors import feed_streams
 from communities.services import place_create, role_grant
+from realtime.groups import away_feed, community_staff_feed, user_group
+from realtime.models import Event
 from tests.chat.ws import ready
 from tests.communities.test_joining import E164, PHONE, application_body, post, send_code
 from tests.conftest import World, client_for, make_member, make_user
@@ -182,7 +183,7 @@ def test_an_away_member_has_no_access_to_the_estate_group(village: Village) -> N
     assert access_to(village.neighbour, conversation).read  # the group is real and readable
     access = access_to(person, conversation)
     assert (access.read, access.post, access.moderate) == (False, False, False)
-    assert group not in conversation_ids_of(person)
+    assert group not in following(person).conversation_ids
 
 
 def group_conversation(conversation_id: int) -> Any:

@@ -10,9 +10,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
 
-from chat.models import Event, Message
+from chat.models import Message
 from chat.services import estate_conversations_ensure
 from communities.moderation.models import Claim, Report
+from realtime.models import Event
 from tests.chat.ws import ready
 from tests.conftest import World, client_for, make_member
 from tests.moderation.test_console import by_kind, items_url, make_waiting, post

@@ -13,9 +13,9 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from chat.models import Event
 from communities.moderation import claims
 from communities.moderation.models import Claim
+from realtime.models import Event
 from tests.conftest import World, client_for, running_on_services
 from tests.moderation.test_console import Waiting, by_kind, items_url, make_waiting, post
 

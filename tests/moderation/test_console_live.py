@@ -13,9 +13,9 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
-from chat.models import Event
 from communities.moderation import claims, gatekeeping
 from communities.moderation.models import Gate
+from realtime.models import Event
 from tests.chat.ws import Socket, ready
 from tests.conftest import World
 from tests.moderation.test_console import make_waiting

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from chat.models import Event
 from communities.models import Role, RoleKind, User
 from communities.moderation.models import AuditEntry, Claim, Delegation
 from communities.volunteering import services
 from communities.volunteering.models import ReportIn
+from realtime.models import Event
 from tests.conftest import World, client_for, make_member, make_user
 from tests.moderation.test_console import by_kind, items_url, post
 

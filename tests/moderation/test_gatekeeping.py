@@ -99,7 +99,7 @@ def test_referring_is_for_the_committee_of_the_community_and_happens_once(world:
 
 
 def test_referring_tells_the_committees_consoles(world: World) -> None:
-    from chat.models import Event
+    from realtime.models import Event
 
     application = pending_application(world)
     refer(world, application, note="涉及党员")
@@ -237,7 +237,7 @@ def test_a_delegation_is_ended_only_under_its_own_community(world: World) -> Non
 
 
 def test_delegating_tells_the_committees_consoles(world: World) -> None:
-    from chat.models import Event
+    from realtime.models import Event
 
     delegation = gatekeeping.delegate(
         actor=world.zhang_min, community_id=world.meiluo.pk, user_id=world.li_wei.pk
@@ -250,8 +250,8 @@ def test_delegating_tells_the_committees_consoles(world: World) -> None:
 
 
 def test_deciding_an_item_ends_its_claim_and_takes_it_off_every_console(world: World) -> None:
-    from chat.models import Event
     from communities.moderation.models import Claim
+    from realtime.models import Event
 
     application = pending_application(world)
     Claim.objects.create(

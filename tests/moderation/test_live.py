@@ -17,7 +17,7 @@ from django.test import Client
 
 from chat.models import Message
 from communities.moderation.services import member_mute, message_hide
-from communities.tokens import token_issue
+from realtime.tokens import token_issue
 from tests.chat.test_processes import Peer, open_peer, send
 from tests.chat.ws import ready
 from tests.servers import Server, daphne_pair

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from chat.models import Event
 from communities.boards.models import Board, BoardKind, Comment, Post
 from communities.boards.services import comment_create, comment_delete, post_create, post_delete
 from communities.moderation.models import AuditEntry
+from realtime.models import Event
 from tests.conftest import client_for
 
 from .conftest import Mod

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from chat.models import Event, Message
+from chat.models import Message
 from communities.boards.models import BoardKind, Comment, Post
 from communities.boards.services import comment_create, post_create
 from communities.moderation.models import AuditEntry, Gate, Report, ReportEntry, TargetKind
+from realtime.models import Event
 from tests.conftest import client_for
 
 from .conftest import Mod, Say

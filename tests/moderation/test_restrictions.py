@@ -10,13 +10,14 @@ import pytest
 from django.utils import timezone
 
 from chat import selectors as chat_selectors
-from chat.models import Conversation, Event
+from chat.models import Conversation
 from chat.services import knock, message_edit
 from communities.boards.models import BoardKind, Post
 from communities.boards.services import comment_create, post_create, post_edit, post_want
 from communities.errors import Forbidden
 from communities.models import Membership
 from communities.moderation.models import AuditEntry, Restriction
+from realtime.models import Event
 from tests.conftest import client_for
 
 from .conftest import Mod, Say

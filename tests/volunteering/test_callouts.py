@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from chat.models import Event
 from communities.boards.models import BoardKind, Post
 from communities.volunteering import services
 from communities.volunteering.models import Callout, SignUp
+from realtime.models import Event
 from tests.conftest import World
 from tests.volunteering.conftest import MORE_PEOPLE, api, callout_fields, make_callout, move
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from chat.models import Event
 from communities.volunteering import services
 from communities.volunteering.models import Project, ProjectClaim, ProjectNote
+from realtime.models import Event
 from tests.conftest import World
 from tests.volunteering.conftest import api
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from chat.models import Event
 from communities.models import Role, RoleKind
 from communities.moderation.models import Delegation
 from communities.services import role_grant
 from communities.shapes import person_out
 from communities.volunteering import services
 from communities.volunteering.models import ReportIn
+from realtime.models import Event
 from tests.conftest import World
 from tests.volunteering.conftest import api
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from chat.models import Event
 from communities.models import User
 from communities.volunteering import services
 from communities.volunteering.models import Callout, SignUp
 from communities.volunteering.selectors import waiting_position
+from realtime.models import Event
 from tests.conftest import World, make_member, make_user
 from tests.volunteering.conftest import api, make_callout, move
 

@@ -8,8 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.feeds import publish
-from chat.groups import conversation_group
 from chat.models import Conversation, Message, Moderated
 from chat.selectors import access_to, message_for
 from chat.shapes import message_out
@@ -18,6 +16,8 @@ from communities.models import Place, User
 from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, TargetKind
 from communities.permissions import community_of
+from realtime.feeds import publish
+from realtime.groups import conversation_group
 
 from .common import clean_reason, moderated_conversation
 from .reports import report_actioned, report_for_action

@@ -8,8 +8,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.feeds import publish
-from chat.groups import community_staff_feed
 from chat.selectors import access_to, message_for
 from communities import throttle
 from communities.errors import Conflict, Invalid, NotFound
@@ -18,6 +16,8 @@ from communities.moderation import audit, events, gatekeeping
 from communities.moderation.models import AuditAction, Report, ReportEntry, ReportReason, TargetKind
 from communities.moderation.selectors import open_report_of, report_shape
 from communities.permissions import RULES, Action, community_of, standing
+from realtime.feeds import publish
+from realtime.groups import community_staff_feed
 
 from .common import clean_reason
 

@@ -9,8 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.feeds import publish
-from chat.groups import user_group
 from chat.models import Conversation
 from chat.selectors import access_to, member_ids
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
@@ -20,6 +18,8 @@ from communities.moderation.models import AuditAction, Restriction, TargetKind
 from communities.moderation.selectors import staff_community
 from communities.moderation.shapes import restriction_out
 from communities.permissions import RULES, Action, standing
+from realtime.feeds import publish
+from realtime.groups import user_group
 
 from .common import clean_reason, moderated_conversation
 

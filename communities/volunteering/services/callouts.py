@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.groups import user_group
 from communities.boards import live as boards_live
 from communities.boards import richtext
 from communities.boards.models import BoardKind, Post
 from communities.boards.selectors import boards_ensure
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Place, User
+from realtime.groups import user_group
 
 from .. import live, selectors
 from ..models import Audience, Callout, CalloutSeen, SignUp

@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.groups import community_staff_feed, user_group
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Role, RoleKind, User
 from communities.moderation import audit
 from communities.moderation.claims import settle
 from communities.moderation.models import AuditAction, TargetKind
 from communities.services import party_badge_refresh, role_grant
+from realtime.groups import community_staff_feed, user_group
 
 from .. import live, selectors
 from ..models import Project, ProjectClaim, ProjectNote, ReportIn

@@ -1,6 +1,6 @@
 """How frames leave the process: prepared once for every socket, written without a task.
 
-A frame of a group reaches every local socket of the group (chat/hub.py). It is encoded
+A frame of a group reaches every local socket of the group (realtime/hub.py). It is encoded
 once per wire form — the ASGI message of each codec, or the finished WebSocket frame where
 the server lets us write frames ourselves — and every socket writes the shared form:
 

@@ -17,6 +17,8 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from .models import Event
+
 logger = logging.getLogger("shequtong.feeds")
 
 Frame = dict[str, Any]
@@ -75,8 +77,6 @@ def publish(stream: str, event: dict[str, Any]) -> Frame:
 
     Returns the frame clients receive: ``{"type", "id", "stream", **rest}``.
     """
-    from chat.models import Event
-
     payload = {key: value for key, value in event.items() if key != "type"}
     record = Event.objects.create(stream=stream, type=event["type"], payload=payload)
     frame = event_frame(record)
@@ -91,7 +91,7 @@ def publish_to(streams: list[str], event: dict[str, Any]) -> list[Frame]:
     return [publish(stream, event) for stream in dict.fromkeys(streams)]
 
 
-def event_frame(event: Any) -> Frame:  # a chat.models.Event
+def event_frame(event: Event) -> Frame:
     """The wire frame of a persisted event (the same live and on resume)."""
     return {"type": event.type, "id": event.pk, "stream": event.stream, **event.payload}
 

@@ -20,11 +20,29 @@ CLOSE_SLOW_READER = 4408  # the outbound buffer filled: reconnect and resume
 CLOSE_SHUTDOWN = 1012  # server restarting: reconnect and resume
 
 
-class ProtocolError(Exception):
+class Refusal(Exception):
+    """An op's answer "no", with a machine-readable ``code`` and a message for people.
+
+    The consumer turns it into an ``error`` frame. The services of the domain apps refuse
+    with their own subclasses (``communities.errors.ServiceError``), so the transport can
+    answer them without knowing any domain.
+    """
+
+    code: str = "invalid"
+    message: str = ""
+
+
+class ProtocolError(Refusal):
+    """A frame the protocol itself refuses (cannot decode, bad field, unknown op)."""
+
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(detail)
         self.code = code
-        self.detail = detail
+        self.message = detail
+
+    @property
+    def detail(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,12 @@ def field(frame: dict[str, Any], name: str, kind: type, *, required: bool = True
     if not isinstance(value, kind):
         raise ProtocolError("bad_field", f'"{name}" must be a {kind.__name__}')
     return value
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'5/300' → (5 attempts, 300 seconds)."""
+    count, _, seconds = rate.partition("/")
+    return int(count), int(seconds)
 
 
 def error_frame(code: str, detail: str, ref: Any = None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Stock Channels gives every consumer its own channel-layer queue, receive task an
 dispatch, so one message to a 5,000-member group costs 5,000 trips through the layer in
 every process. Here each server process (event loop) holds one channel: it joins a group
 in the layer when its first local socket needs it and leaves when its last one goes. A
-group message arrives once, is prepared once per wire form (chat/outbound.py) and each local
+group message arrives once, is prepared once per wire form (realtime/outbound.py) and each local
 socket writes the shared form at once — no await, no task, no database, no per-recipient
 dispatch; a socket whose client is behind keeps it in its bounded outbox instead, so a slow
 socket never holds up the others.
@@ -72,7 +72,7 @@ class Hub:
         while True:
             # Returns without suspending while messages are queued: a backlog is worked
             # through in one step of the loop, and each socket's frames of that step leave
-            # in one write (chat/outbound.py's Cork) — bounded by a yield every few messages.
+            # in one write (realtime/outbound.py's Cork) — bounded by a yield every few messages.
             message = await layer.receive(channel)
             try:
                 self.dispatch(message)

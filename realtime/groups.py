@@ -14,6 +14,11 @@ def conversation_group(conversation_id: int) -> str:
     return f"conv.{int(conversation_id)}"
 
 
+def conversation_ids(groups: set[str] | frozenset[str]) -> set[int]:
+    """The conversations among a socket's groups (the ``conversation_group`` names)."""
+    return {int(name[5:]) for name in groups if name.startswith("conv.")}
+
+
 def community_feed(community_id: int) -> str:
     """Everything every member of a community may see."""
     return f"community.{int(community_id)}"

@@ -1,4 +1,10 @@
-"""The one WebSocket of a client: /ws/. Thin: decode, route to a service, encode."""
+"""The one WebSocket of a client: /ws/. Thin: decode, hand the op to its handler, encode.
+
+The handlers and what a socket follows come from the domain apps (``realtime.ops``); this
+module is the plumbing they share: accept, authenticate, follow the groups, write frames
+through the hub and the outbound wire, replay the event log on ``resume``, and shed a
+client that stops reading.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,6 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -15,54 +20,33 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from communities.errors import ServiceError
-from communities.models import User
-from communities.throttle import parse_rate
-from presence import service as presence
-
-from . import protocol, selectors, services
+from . import ops, protocol, selectors
 from .auth import authenticate
-from .feeds import event_frame, send_now
-from .groups import conversation_group, user_group
+from .feeds import event_frame
+from .groups import conversation_ids, user_group
 from .hub import hub
 from .outbound import FORMS, GONE, Outgoing, Wire, client_gone, finish, wire_for
-from .protocol import ProtocolError, error_frame, field
-from .shapes import message_out
+from .protocol import ProtocolError, Refusal, error_frame, field, parse_rate
 from .watchdog import watchdog
 
 logger = logging.getLogger("shequtong.ws")
 
-# Events after which the socket's subscriptions are worked out again.
-REFRESH_ON = frozenset(
-    {
-        *("application.decided", "membership.changed", "conversation.joined"),
-        *("conversation.left", "party.report_in"),  # a confirmed report-in: the party feed
-    }
-)
 GONE_BEFORE_SET_UP = object()
 RESUME_OVERLAP = 50  # ids: covers events committed out of id order around a disconnect
 
-Handler = Callable[["ChatConsumer", dict[str, Any]], Awaitable[dict[str, Any] | None]]
-HANDLERS: dict[str, Handler] = {}
 
-
-def op(name: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        HANDLERS[name] = handler
-        return handler
-
-    return register
-
-
-class ChatConsumer(AsyncWebsocketConsumer):
+class SocketConsumer(AsyncWebsocketConsumer):
     """One client's socket. It has no channel of its own: the process's hub hands it the
-    frames of its groups (see chat/hub.py), and it writes them through its wire (see
-    chat/outbound.py)."""
+    frames of its groups (see realtime/hub.py), and it writes them through its wire (see
+    realtime/outbound.py)."""
 
     channel_layer_alias = "none: frames come through the hub"
-    user: User
+    user: Any  # the authenticated user (settings.AUTH_USER_MODEL)
     codec: protocol.Codec
     wire: Wire
+    # What the domain said this socket follows when it was set up (``ops.follow_with``);
+    # the open and close hooks read it.
+    state: ops.Following
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections (a thread hop) before every message;
@@ -85,7 +69,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.writer: asyncio.Task[None] | None = None
         self.connection_id = uuid.uuid4().hex
         self.shed = False
-        self.hides_presence = True  # announce nothing until we know
         self.last_event_id = 0  # the newest persisted event queued for this client
         self.frame_limit, self.frame_window = parse_rate(settings.CHAT_FRAME_RATE)
         self.frame_times: list[float] = []
@@ -104,17 +87,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if client_gone(self.base_send):
             return
         self.user = user
-        self.hides_presence = state.hides_presence
-        await self.refresh_subscriptions(state.subscriptions)
+        self.state = state
+        await self.refresh_subscriptions(state)
         # An event committed before the joins above took effect but after a newest id read
         # earlier would reach neither this socket nor, later, a resume from
         # `ready.last_event_id`: read the newest id only now that the socket follows its
         # streams. What arrived meanwhile waits in the outbox, behind `ready`.
         last = await database_sync_to_async(selectors.last_event_id)()
         self.last_event_id = max(self.last_event_id, last)
-        await presence.connection_up(
-            self.user.pk, self.connection_id, self.conversations, hidden=state.hides_presence
-        )
+        for hook in ops.OPEN_HOOKS:
+            await hook(self)
         if settings.REDIS_URL:
             watchdog().watch(self)
         ready = {
@@ -144,7 +126,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         user = authenticate(self.scope)
         if user is None:
             return None
-        return user, selectors.connect_state(user)
+        return user, ops.following_of(user)
 
     async def disconnect(self, code: int) -> None:
         self.shed = True  # write nothing more
@@ -153,40 +135,34 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.writer.cancel()
         if hasattr(self, "wire"):
             self.wire.detach()
-        if hasattr(self, "user"):
-            await presence.connection_down(
-                self.user.pk, self.connection_id, self.conversations, hidden=self.hides_presence
-            )
+        if hasattr(self, "state"):
+            for hook in ops.CLOSE_HOOKS:
+                await hook(self)
         async with self.refreshing:
             await hub().leave(self, self.joined)
             self.joined = set()
 
     # --- Subscriptions ------------------------------------------------------------------
-    async def refresh_subscriptions(self, subs: selectors.Subscriptions | None = None) -> None:
-        """Follow exactly the streams the user is entitled to now (``subs`` if known)."""
+    async def refresh_subscriptions(self, known: ops.Following | None = None) -> None:
+        """Follow exactly the streams the user is entitled to now (``known`` if loaded)."""
         async with self.refreshing:  # one refresh at a time, so none works on stale state
-            if subs is None:
-                subs = await database_sync_to_async(selectors.subscriptions_of)(self.user)
-            ids = subs.conversation_ids
-            wanted = {
-                user_group(self.user.pk),
-                *(conversation_group(pk) for pk in ids),
-                *subs.feeds,
-            }
+            if known is None:
+                known = await database_sync_to_async(ops.following_of)(self.user)
+            wanted = {user_group(self.user.pk), *known.groups}
             await hub().join(self, wanted - self.joined)
             await hub().leave(self, self.joined - wanted)
             self.joined = wanted
-            self.conversations = set(ids)
+            self.conversations = conversation_ids(wanted)
 
     # --- Outbound ---------------------------------------------------------------------------
     def push(self, out: Outgoing) -> None:
         """A frame of one of my groups, from the hub; ``out`` is shared by all sockets of
         the process, so each wire form is built once per frame."""
         frame_type = out.type
-        if frame_type == "typing" and out.frame["user"]["id"] == self.user.pk:
+        if frame_type in ops.NOT_ECHOED and out.frame["user"]["id"] == self.user.pk:
             return
         self.write(out.form(self.wire.kind), out.id)
-        if frame_type in REFRESH_ON and out.frame.get("stream") == user_group(self.user.pk):
+        if frame_type in ops.RESUBSCRIBE_ON and out.frame.get("stream") == user_group(self.user.pk):
             asyncio.ensure_future(self.refresh_subscriptions())
 
     def queue_frame(self, frame: dict[str, Any]) -> None:
@@ -288,13 +264,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             frame = self.codec.decode(text_data, bytes_data)
             ref = frame.get("ref")
             self.count_frame()
-            handler = HANDLERS.get(frame["op"])
+            handler = ops.HANDLERS.get(frame["op"])
             if handler is None:
                 raise ProtocolError("unknown_op", f'unknown op "{frame["op"]}"')
             reply = await handler(self, frame)
-        except ProtocolError as exc:
-            reply = error_frame(exc.code, exc.detail, ref)
-        except ServiceError as exc:
+        except Refusal as exc:
             reply = error_frame(exc.code, exc.message, ref)
         except Exception:
             logger.exception("frame handler failed")
@@ -312,198 +286,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.frame_times.append(now)
 
 
-def call(function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    return database_sync_to_async(function)
-
-
-@op("ping")
-async def ping(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+@ops.op("ping")
+async def ping(consumer: SocketConsumer, frame: dict[str, Any]) -> dict[str, Any]:
     return {"type": "pong"}
 
 
-@op("resume")
-async def resume(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+@ops.op("resume")
+async def resume(consumer: SocketConsumer, frame: dict[str, Any]) -> dict[str, Any]:
     """Replay every persisted event of my streams after ``after``, in order."""
     last, complete = await consumer.replay(field(frame, "after", int))
     return {"type": "resumed", "last_event_id": last, "complete": complete}
-
-
-@op("conversations")
-async def conversations(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    from .shapes import conversation_out
-
-    def load() -> list[dict[str, Any]]:
-        from .models import Conversation
-
-        ids = sorted(consumer.conversations)
-        unread = selectors.unread_counts(consumer.user, ids)
-        items = list(Conversation.objects.filter(pk__in=ids).select_related("place"))
-        peers = selectors.direct_peers(consumer.user, ids)
-        flags = selectors.moderation_flags(consumer.user, items)
-        return [
-            conversation_out(
-                c,
-                unread=unread.get(c.pk, 0),
-                peer=peers.get(c.pk),
-                moderate=flags[c.pk].moderate,
-                muted_until=flags[c.pk].muted_until,
-            )
-            for c in items
-        ]
-
-    items = await call(load)()
-    return {
-        "type": "conversations",
-        "conversations": items,
-        "unread_total": sum(item["unread"] for item in items),
-    }
-
-
-@op("send")
-async def send(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    message, created = await call(services.message_post)(
-        author=consumer.user,
-        conversation_id=field(frame, "conversation", int),
-        body=field(frame, "body", str),
-        client_id=field(frame, "client_id", str),
-        reply_to=field(frame, "reply_to", int, required=False),
-        mentions=field(frame, "mentions", list, required=False),
-    )
-    likes = 0 if created else None  # a retry: the first send's message as it stands now
-    shape = await call(
-        lambda: message_out(message, likes=likes if likes is not None else message.likes.count())
-    )()
-    return {"type": "ack", "message": shape, "duplicate": not created}
-
-
-@op("edit")
-async def edit(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    message = await call(services.message_edit)(
-        editor=consumer.user,
-        message_id=field(frame, "message", int),
-        body=field(frame, "body", str),
-    )
-    return {"type": "ack", "message_id": message.pk}
-
-
-@op("delete")
-async def delete(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    message = await call(services.message_delete)(
-        actor=consumer.user, message_id=field(frame, "message", int)
-    )
-    return {"type": "ack", "message_id": message.pk}
-
-
-@op("like")
-async def like(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    liked = frame.get("liked", True)
-    if not isinstance(liked, bool):
-        raise ProtocolError("bad_field", '"liked" must be true or false')
-    count = await call(services.message_like)(
-        user=consumer.user, message_id=field(frame, "message", int), liked=liked
-    )
-    return {"type": "ack", "message_id": frame["message"], "likes": count}
-
-
-@op("read")
-async def read(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    up_to = await call(services.read_mark)(
-        user=consumer.user,
-        conversation_id=field(frame, "conversation", int),
-        up_to=field(frame, "up_to", int),
-    )
-    return {"type": "ack", "conversation": frame["conversation"], "up_to": up_to}
-
-
-@op("history")
-async def history(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    conversation_id = field(frame, "conversation", int)
-    before = field(frame, "before", int, required=False)
-    limit = field(frame, "limit", int, required=False) or selectors.HISTORY_PAGE
-
-    def load() -> list[dict[str, Any]]:
-        conversation, access = selectors.conversation_access_for(consumer.user, conversation_id)
-        page = selectors.history(
-            conversation, before=before, limit=limit, moderator=access.moderate
-        )
-        return [message_out(m, moderator=access.moderate) for m in page]
-
-    messages = await call(load)()
-    return {
-        "type": "history",
-        "conversation": conversation_id,
-        "messages": messages,
-        "has_more": len(messages) >= min(limit, selectors.HISTORY_MAX),
-    }
-
-
-@op("search")
-async def search(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    conversation_id = field(frame, "conversation", int)
-    text = field(frame, "q", str)
-
-    def load() -> list[dict[str, Any]]:
-        conversation, access = selectors.conversation_access_for(consumer.user, conversation_id)
-        found = selectors.search(conversation, text=text, moderator=access.moderate)
-        return [message_out(m, moderator=access.moderate) for m in found]
-
-    return {
-        "type": "search",
-        "conversation": conversation_id,
-        "q": text,
-        "messages": await call(load)(),
-    }
-
-
-@op("typing")
-async def typing(consumer: ChatConsumer, frame: dict[str, Any]) -> None:
-    conversation_id = field(frame, "conversation", int)
-    if conversation_id not in consumer.conversations:
-        raise ProtocolError("not_found", "no such conversation")
-    await send_now(
-        conversation_group(conversation_id),
-        {
-            "type": "typing",
-            "conversation": conversation_id,
-            "user": {"id": consumer.user.pk, "name": consumer.user.name},
-        },
-    )
-    return None
-
-
-@op("knock")
-async def knock(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    from .shapes import conversation_out
-
-    target = field(frame, "user", int)
-    conversation = await call(services.knock)(user=consumer.user, target_id=target)
-    await consumer.refresh_subscriptions()
-    other = await call(lambda: User.objects.get(pk=target))()
-    shape = conversation_out(conversation, peer=other)
-    return {"type": "conversation", "conversation": shape}
-
-
-@op("presence")
-async def who_is_online(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    conversation_id = field(frame, "conversation", int)
-    if conversation_id not in consumer.conversations:
-        raise ProtocolError("not_found", "no such conversation")
-    members = await call(selectors.member_ids)(conversation_id)
-    online = await presence.online_among(members)
-    return {"type": "presence", "conversation": conversation_id, "online": sorted(online)}
-
-
-@op("last_seen")
-async def last_seen(consumer: ChatConsumer, frame: dict[str, Any]) -> dict[str, Any]:
-    """Whether a neighbour is online and when they were last seen (unless they hide it)."""
-    target = field(frame, "user", int)
-    if not await call(services.are_neighbours)(consumer.user.pk, target):
-        raise ProtocolError("not_found", "no such person")
-    online = bool(await presence.online_among([target]))
-    seen = await presence.last_seen(target)
-    return {
-        "type": "last_seen",
-        "user": target,
-        "online": online,
-        "last_seen": seen.isoformat() if seen else None,
-    }

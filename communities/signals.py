@@ -1,0 +1,12 @@
+"""What communities tells the apps built on it, without knowing them.
+
+Sent inside the writing transaction, so a receiver's writes commit (or roll back) with it.
+Chat receives both to give every estate its estate group (chat/apps.py).
+"""
+
+from django.dispatch import Signal
+
+# An estate was created: ``estate`` (a Place).
+estate_created = Signal()
+# A join application was approved: ``membership`` (a Membership, saved).
+membership_approved = Signal()
