@@ -8,7 +8,8 @@ to the database thread) and the newest event id read after the joins (a second t
 on one open PostgreSQL connection, as a server with persistent connections does; counted
 with CaptureQueriesContext in one pass, timed (CPU and wall) without it in ``--rounds``
 more. ``--rev`` measures the same at another revision with chat/following.py (its
-realtime/, chat/, communities/ and presence/, extracted with ``git archive``) in a child process, for a before/after.
+realtime/, chat/, communities/ and presence/, extracted with ``git archive``) in a child
+process, for a before/after.
 """
 
 from __future__ import annotations

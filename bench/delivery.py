@@ -111,7 +111,7 @@ async def measure(path: str, sockets: int, frames: int, rev: str | None) -> floa
             c.codec = protocol.JSON
             c.outbox, c.holding, c.outbound_limit = None, False, 1000
             c.writer, c.shed, c.last_event_id = None, False, 0
-            c.user = User(100_000 + n)  # type: ignore[assignment]
+            c.user = User(100_000 + n)
             wire = outbound.AsgiWire(server_send, False) if path == "asgi" else None
             c.wire = wire or CountingWire(False)
             members.add(c)

@@ -34,9 +34,9 @@ def main() -> None:
     from django.db import close_old_connections, connection, connections
     from django.test.utils import CaptureQueriesContext
 
-    from chat import feeds
     from chat.services import message_post
     from communities.models import User
+    from realtime import feeds
 
     publish_s: list[float] = []
     send = feeds._send

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from communities.models import COMMUNITY_KINDS, Membership, Place, PlaceKind, User
-from communities.permissions import RULES, Action
+from communities.rules import RULES, Action
 from communities.selectors import (
     Snapshot,
     Standing,

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
-from communities.moderation import audit, claims, gatekeeping
+from communities.moderation import audit, claims
 from communities.moderation.models import AuditAction, TargetKind
-from communities.permissions import RESIDENT, RULES, Action, standing
+from communities.rules import RESIDENT, RULES, Action, gatekeeping, standing
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed, user_group
 

@@ -20,7 +20,7 @@ from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
 from communities.moderation import claims
 from communities.moderation.models import TargetKind
-from communities.permissions import Action, can, places_where
+from communities.rules import Action, can, places_where
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed, user_group
 

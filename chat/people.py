@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Invalid, NotFound
 from communities.models import Membership, Role, User
-from communities.permissions import RULES, Action
+from communities.rules import RULES, Action
 
 from .models import Block, ChatSettings
 from .services import _communities_of

@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 
 from communities.errors import NotFound
 from communities.models import Membership, User
-from communities.moderation.selectors import active_restrictions, community_of_conversation
-from communities.permissions import RULES, Action, standing
+from communities.rules import RULES, Action, standing
+from communities.rules.moderation import active_restrictions, community_of_conversation
 
 from .models import Conversation, Message, Participant, ReadMark
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import Membership, Place, User
-from communities.moderation.selectors import community_of_conversation, refuse_if_restricted
-from communities.permissions import RULES, Action, standing
+from communities.rules import RULES, Action, standing
+from communities.rules.moderation import community_of_conversation, refuse_if_restricted
 from realtime.feeds import publish
 from realtime.groups import conversation_group, user_group
 

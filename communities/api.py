@@ -19,8 +19,8 @@ from realtime.tokens import token_issue, token_user
 from . import qr, selectors, services
 from .errors import Forbidden, NotAuthenticated
 from .models import AwayMembership, JoinApplication, Membership, Place, PlaceKind, Role, User
-from .permissions import Action
 from .phone import mask_phone, normalize_phone, phone_code_send
+from .rules import Action
 
 
 class TokenAuth(HttpBearer):

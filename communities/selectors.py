@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -23,7 +22,8 @@ from .models import (
     RoleKind,
     User,
 )
-from .permissions import RULES, Action, can, places_where
+from .rules import RULES, Action, can, places_where
+from .rules.reach import Standing, standing_of
 
 
 def place_get(place_id: int) -> Place:
@@ -170,29 +170,6 @@ def application_for(user: User, application_id: int, action: Action) -> JoinAppl
 
 def _ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where a person lives and the roles they hold: what their live feeds (and, in chat,
-    their estate groups) are worked out from."""
-
-    lived: tuple[tuple[int, str], ...]  # (estate id, estate path) of active memberships
-    away: tuple[str, ...]  # village paths of active memberships while living away
-    roles: tuple[tuple[str, str, str], ...]  # (kind, place kind, place path)
-
-
-def standing_of(user: User) -> Standing:
-    """Three queries, whatever the user holds (see ``standing_parts`` for one)."""
-    lived = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
-    away = AwayMembership.objects.filter(user=user, status=AwayMembership.Status.ACTIVE)
-    return Standing(
-        lived=tuple(lived.values_list("estate_id", "estate__path")),
-        away=tuple(away.values_list("village__path", flat=True)),
-        roles=tuple(
-            Role.objects.filter(user=user).values_list("kind", "place__kind", "place__path")
-        ),
-    )
 
 
 # A snapshot: several reads about one person sent as one query, a UNION ALL of tagged

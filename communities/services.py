@@ -30,10 +30,10 @@ from .models import (
     RoleKind,
     User,
 )
-from .moderation import audit, claims, gatekeeping
+from .moderation import audit, claims
 from .moderation.models import AuditAction, TargetKind
-from .permissions import Action, can, community_of
 from .phone import normalize_phone, phone_code_consume
+from .rules import Action, can, community_of, gatekeeping
 from .selectors import application_for, estate_by_join_code
 
 

@@ -12,12 +12,12 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from communities.api import LOGGED_IN, current_user
-from communities.moderation.selectors import filter_matches_of
+from communities.rules.boards import BoardAccess, may_edit
+from communities.rules.words import filter_matches_of
 from communities.shapes import PersonOut
 
 from . import selectors, services
 from .models import Post
-from .rules import BoardAccess, may_edit
 from .shapes import (
     attachment_out,
     board_out,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from communities.models import PlaceKind
+from communities.rules.boards import AWAY_KINDS
 from realtime.feeds import publish_to
 from realtime.groups import (
     away_feed,
@@ -18,7 +19,6 @@ from realtime.groups import (
 )
 
 from .models import Board, BoardKind, Comment, Post
-from .rules import AWAY_KINDS
 from .shapes import comment_out, post_summary
 
 Event = dict[str, Any]

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from communities.errors import Forbidden, NotFound
 from communities.models import COMMUNITY_KINDS, Place, PlaceKind, User
 from communities.moderation.models import TargetKind
-from communities.moderation.selectors import removed_by_moderator
-from communities.permissions import Action, places_where
+from communities.rules import Action, places_where
+from communities.rules.boards import BoardAccess, board_access, board_kinds, may_edit, sees_post
+from communities.rules.moderation import removed_by_moderator
+from communities.rules.reach import Reach
 
 from .models import (
     Board,
@@ -25,7 +27,6 @@ from .models import (
     PostRevision,
     UrgentAck,
 )
-from .rules import BoardAccess, Reach, board_kinds, may_edit, sees_post
 
 PAGE = 20
 PAGE_MAX = 50
@@ -86,7 +87,7 @@ def boards_of(user: User, *, place_id: int | None = None) -> list[tuple[Board, B
                 kind__in=[PlaceKind.STREET, PlaceKind.TOWN, PlaceKind.PARK]
             )
         )
-    readable = [(board, reach.access(board)) for board in boards_ensure(places)]
+    readable = [(board, board_access(reach, board)) for board in boards_ensure(places)]
     readable = [(board, access) for board, access in readable if access.read]
     if place_id is not None and not readable:
         raise NotFound()
@@ -106,7 +107,7 @@ def board_for(user: User, board_id: int) -> tuple[Board, BoardAccess, Reach]:
     if board is None:
         raise NotFound()
     reach = Reach.of(user)
-    access = reach.access(board)
+    access = board_access(reach, board)
     if not access.read:
         raise NotFound()
     return board, access, reach
@@ -127,7 +128,7 @@ def post_for(user: User, post_id: int) -> tuple[Post, BoardAccess]:
     )
     if post is None:
         raise NotFound()
-    access = Reach.of(user).access(post.board)
+    access = board_access(Reach.of(user), post.board)
     if not sees_post(access, post, user.pk):
         raise NotFound()
     return post, access
@@ -139,7 +140,7 @@ def post_to_restore(user: User, post_id: int) -> tuple[Post, BoardAccess]:
     post = _posts().select_related("board__place").filter(pk=post_id).first()
     if post is None:
         raise NotFound()
-    access = Reach.of(user).access(post.board)
+    access = board_access(Reach.of(user), post.board)
     if post.status == Post.Status.DELETED:
         if access.read and access.moderate and removed_by_moderator(TargetKind.POST, post.pk):
             return post, access

@@ -22,21 +22,22 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import User
-from communities.moderation import audit, claims, gatekeeping
+from communities.moderation import audit, claims
 from communities.moderation.models import AuditAction, TargetKind
-from communities.moderation.selectors import (
-    community_of_board,
-    filter_matches,
-    post_text,
-    refuse_if_restricted,
-    removed_by_moderator,
-)
 from communities.moderation.services import (
     clean_reason,
     report_actioned,
     report_for_action,
 )
-from communities.permissions import community_of
+from communities.rules import community_of, gatekeeping
+from communities.rules.boards import BoardAccess, may_edit
+from communities.rules.moderation import (
+    community_of_board,
+    refuse_if_restricted,
+    removed_by_moderator,
+)
+from communities.rules.reach import Reach
+from communities.rules.words import filter_matches, post_text
 
 from . import attachments, images, live, richtext
 from .extra import clean_extra
@@ -53,7 +54,6 @@ from .models import (
     PostRevision,
     UrgentAck,
 )
-from .rules import BoardAccess, Reach, may_edit
 from .selectors import board_for, comment_for, post_for, post_to_restore
 
 TITLE_MAX = 120

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from communities.rules.boards import BoardAccess
 from communities.shapes import person_out
 
 from .models import Board, Comment, Post, PostAttachment, PostImage
-from .rules import BoardAccess
 
 EXCERPT = 120
 

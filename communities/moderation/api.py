@@ -17,8 +17,9 @@ from communities.boards import selectors as board_selectors
 from communities.boards import services as board_services
 from communities.boards.api import CommentOut, PostDetailOut
 from communities.boards.models import Post
-from communities.boards.rules import Reach, may_edit
 from communities.boards.shapes import comment_out, post_detail
+from communities.rules.boards import board_access, may_edit
+from communities.rules.reach import Reach
 from communities.shapes import PersonOut
 
 from . import selectors, services
@@ -168,7 +169,7 @@ def _conversation(request: HttpRequest, conversation: Conversation) -> dict[str,
 def _post(request: HttpRequest, post: Post) -> dict[str, Any]:
     """The post as the moderator now sees it (a removed one too)."""
     user = current_user(request)
-    access = Reach.of(user).access(post.board)
+    access = board_access(Reach.of(user), post.board)
     return post_detail(
         post,
         access=access,

@@ -38,7 +38,8 @@ from communities.models import (
     RoleKind,
     User,
 )
-from communities.permissions import RULES, Action, places_where, standing
+from communities.rules import RULES, Action, places_where, standing
+from communities.rules import gatekeeping as gate_rules
 from communities.shapes import person_out
 from communities.volunteering.models import ReportIn
 
@@ -269,7 +270,7 @@ def console_for(user: User, community_id: int) -> Console:
     if community is None or not (staff or held & RULES[Action.SUPERVISE]):
         raise NotFound()
     secretary = staff and RoleKind.PARTY_SECRETARY in held
-    gatekeeper = secretary or (staff and gatekeeping.is_gatekeeper(user, community))
+    gatekeeper = secretary or (staff and gate_rules.is_gatekeeper(user, community))
     return Console(community=community, staff=staff, gatekeeper=gatekeeper, secretary=secretary)
 
 
@@ -383,7 +384,7 @@ def _shape(
     if not rows:
         return []
     source = SOURCES[kind]
-    gates = gatekeeping.gates_of(kind, [row.pk for row in rows])
+    gates = gate_rules.gates_of(kind, [row.pk for row in rows])
     shaped: dict[int, dict[str, Any]] = {}
     for row in rows:
         gate = gates.get(row.pk)
@@ -440,7 +441,7 @@ def delegate_candidates(user: User, community_id: int) -> list[User]:
     if not console.secretary:
         return []
     ids = (
-        Role.objects.filter(place=console.community, kind__in=gatekeeping.DELEGATE_HOLDERS)
+        Role.objects.filter(place=console.community, kind__in=gate_rules.DELEGATE_HOLDERS)
         .exclude(user=user)
         .values("user_id")
     )

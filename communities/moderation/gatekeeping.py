@@ -11,98 +11,23 @@ services (join applications, post review, topic groups, reports) call
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Place, Role, RoleKind, User
-from communities.permissions import RULES, Action, can, standing
+from communities.rules import Action, can, standing
+from communities.rules.gatekeeping import DELEGATE_HOLDERS, gate_of
+from communities.rules.moderation import staff_community
 from communities.shapes import person_out
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed
 
 from . import audit
 from .models import AuditAction, Delegation, Gate, TargetKind
-
-# Why a post on the party board is gated without anyone referring it.
-PARTY_BOARD_NOTE = gettext_lazy("Posts on the party-building board are decided by the secretary.")
-# Why a party member's report-in (报到) is gated: the branch secretary confirms it.
-REPORT_IN_NOTE = gettext_lazy("Report-ins are confirmed by the party branch secretary.")
-# Who a secretary may delegate to: people who work for the community or its branch.
-DELEGATE_HOLDERS = RULES[Action.MODERATE_COMMUNITY] | {RoleKind.PARTY_MEMBER}
-
-
-def _party_board_posts(ids: list[int]) -> set[int]:
-    from communities.boards.models import BoardKind, Post
-
-    return set(
-        Post.objects.filter(
-            pk__in=ids, board__kind=BoardKind.PARTY, status=Post.Status.PENDING
-        ).values_list("pk", flat=True)
-    )
-
-
-def _pending_report_ins(ids: list[int]) -> set[int]:
-    from communities.volunteering.models import ReportIn
-
-    return set(
-        ReportIn.objects.filter(pk__in=ids, status=ReportIn.Status.PENDING).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-# Items gated by rule, per kind: which of these ids are, and the note saying why.
-RULE_GATES: dict[str, tuple[Callable[[list[int]], set[int]], Any]] = {
-    TargetKind.POST: (_party_board_posts, PARTY_BOARD_NOTE),
-    TargetKind.REPORT_IN: (_pending_report_ins, REPORT_IN_NOTE),
-}
-
-
-def gates_of(target_kind: str, ids: list[int]) -> dict[int, Gate]:
-    """The gate of each gated item among ``ids`` (rule gates are unsaved ``Gate`` objects)."""
-    found = {
-        gate.target_id: gate
-        for gate in Gate.objects.filter(target_kind=target_kind, target_id__in=ids).select_related(
-            "referred_by"
-        )
-    }
-    rule = RULE_GATES.get(target_kind)
-    if rule is not None:
-        gated, note = rule
-        for item_id in gated([pk for pk in ids if pk not in found]):
-            found[item_id] = Gate(target_kind=target_kind, target_id=item_id, note=str(note))
-    return found
-
-
-def gate_of(target_kind: str, target_id: int) -> Gate | None:
-    return gates_of(target_kind, [target_id]).get(target_id)
-
-
-def is_gatekeeper(user: User, community: Place) -> bool:
-    """The community's party secretary, or someone they delegated gatekeeping to."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if Role.objects.filter(user=user, kind=RoleKind.PARTY_SECRETARY, place=community).exists():
-        return True
-    return Delegation.objects.filter(
-        community=community, delegate=user, ended_at__isnull=True
-    ).exists()
-
-
-def may_decide(user: User, community: Place, target_kind: str, target_id: int) -> bool:
-    """False only for a gated item and someone who is not its gatekeeper."""
-    return gate_of(target_kind, target_id) is None or is_gatekeeper(user, community)
-
-
-def require_may_decide(user: User, community: Place, target_kind: str, target_id: int) -> None:
-    if not may_decide(user, community, target_kind, target_id):
-        raise Forbidden(_("Only the party secretary can decide this."), code="gated")
 
 
 def gate_out(gate: Gate | None) -> dict[str, Any]:
@@ -114,17 +39,6 @@ def gate_out(gate: Gate | None) -> dict[str, Any]:
         "gate_note": gate.note,
         "gated_by": person_out(gate.referred_by) if gate.referred_by else None,
     }
-
-
-def _staff_community(actor: User, community_id: int) -> Place:
-    community = (
-        Place.objects.filter(pk=community_id).first() if isinstance(community_id, int) else None
-    )
-    if community is None or not community.is_community:
-        raise NotFound()
-    if not can(actor, Action.MODERATE_COMMUNITY, community):
-        raise NotFound()
-    return community
 
 
 def gate_refer(
@@ -198,7 +112,7 @@ def delegation_out(delegation: Delegation) -> dict[str, Any]:
 
 def delegations_of(user: User, community_id: int) -> list[Delegation]:
     """The active delegations of a community, for its staff."""
-    community = _staff_community(user, community_id)
+    community = staff_community(user, community_id)
     return list(
         Delegation.objects.filter(community=community, ended_at__isnull=True)
         .select_related("secretary", "delegate")
@@ -207,7 +121,7 @@ def delegations_of(user: User, community_id: int) -> list[Delegation]:
 
 
 def _secretary_of(actor: User, community_id: int) -> Place:
-    community = _staff_community(actor, community_id)
+    community = staff_community(actor, community_id)
     if not Role.objects.filter(user=actor, kind=RoleKind.PARTY_SECRETARY, place=community).exists():
         raise Forbidden(
             _("Only the party secretary can delegate gatekeeping."), code="not_secretary"

@@ -11,14 +11,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.boards.rules import Reach
 from communities.errors import Forbidden, NotFound
 from communities.models import COMMUNITY_KINDS, Place, Role, RoleKind, User
 from communities.moderation.models import Delegation
-from communities.shapes import person_out
-
-from .models import Audience, Callout, CalloutSeen, Project, ReportIn, SignUp
-from .rules import (
+from communities.rules.reach import Reach
+from communities.rules.volunteering import (
     PARTY,
     STAFF,
     Branch,
@@ -27,6 +24,9 @@ from .rules import (
     in_audience,
     may_see_callouts,
 )
+from communities.shapes import person_out
+
+from .models import Audience, Callout, CalloutSeen, Project, ReportIn, SignUp
 from .shapes import (
     callout_out,
     checkin_opens_at,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from communities.boards import demo
 from communities.boards.models import Board, Comment, Post, PostLike
-from communities.boards.rules import Reach
 from communities.demo import seed as seed_people
+from communities.rules.boards import board_access
+from communities.rules.reach import Reach
 
 
 def test_the_demo_boards_are_full_lawful_and_made_once(db: None) -> None:
@@ -18,9 +19,9 @@ def test_the_demo_boards_are_full_lawful_and_made_once(db: None) -> None:
     assert counts[0] == len(demo.POSTS)
 
     for post in Post.objects.select_related("board__place", "author"):
-        assert Reach.of(post.author).access(post.board).post, post.title
+        assert board_access(Reach.of(post.author), post.board).post, post.title
     for comment in Comment.objects.select_related("post__board__place", "author"):
-        assert Reach.of(comment.author).access(comment.post.board).comment, comment.body
+        assert board_access(Reach.of(comment.author), comment.post.board).comment, comment.body
 
     meiluo = Board.objects.filter(place__name="美罗家园第一居委会")
     assert {board.kind for board in meiluo if board.posts.exists()} == {

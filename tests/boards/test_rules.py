@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from communities.boards.models import Comment, Post, PostLike
-from communities.boards.rules import Reach
 from communities.models import Place
-from communities.permissions import standing
+from communities.rules import standing
+from communities.rules.reach import Reach
 from realtime.models import Event
 from tests.boards.conftest import VILLAGERS, Town, api, make_post, post_body
 from tests.conftest import PEOPLE

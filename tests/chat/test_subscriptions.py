@@ -10,7 +10,7 @@ from chat.following import following
 from chat.models import ChatSettings, Conversation, Participant
 from chat.services import estate_conversations_ensure
 from communities.models import AwayMembership, Membership, Place, PlaceKind, User
-from communities.permissions import RULES, Action
+from communities.rules import RULES, Action
 from communities.selectors import feed_streams
 from communities.services import place_create
 from tests.conftest import PEOPLE, World, make_member, make_user

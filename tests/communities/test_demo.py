@@ -10,7 +10,7 @@ from django.core.management import call_command
 from chat.models import Letter, Message, Participant
 from communities.demo import DEMO_PASSWORD, PEOPLE
 from communities.models import JoinApplication, Membership, Place, PlaceKind, Role, User
-from communities.permissions import Action, can
+from communities.rules import Action, can
 from realtime.models import Event
 
 

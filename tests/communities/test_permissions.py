@@ -12,7 +12,7 @@ import pytest
 
 from communities.management.commands.permissions_table import DOC, render
 from communities.models import Place
-from communities.permissions import HOLDERS, RULES, Action, can, standing
+from communities.rules import HOLDERS, RULES, Action, can, standing
 from tests.conftest import PEOPLE, World
 
 # Who may do each action at 美罗家园居委 (its estates count as the community).

@@ -13,6 +13,7 @@ from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import JoinApplication, Membership, User
 from communities.moderation import gatekeeping
 from communities.moderation.models import AuditEntry, Delegation, Gate, TargetKind
+from communities.rules import gatekeeping as gate_rules
 from communities.services import application_approve, application_reject
 from tests.conftest import World, client_for, make_user
 
@@ -70,9 +71,7 @@ def test_a_referred_application_is_decided_by_the_secretary_only(world: World) -
 
 def test_an_ungated_application_is_decided_by_any_committee_member(world: World) -> None:
     application = pending_application(world)
-    assert gatekeeping.may_decide(
-        world.li_wei, world.meiluo, TargetKind.APPLICATION, application.pk
-    )
+    assert gate_rules.may_decide(world.li_wei, world.meiluo, TargetKind.APPLICATION, application.pk)
     application_reject(actor=world.li_wei, application_id=application.pk, reason="查无此人")
     assert AuditEntry.objects.filter(action="reject", reason="查无此人").count() == 1
 
@@ -118,12 +117,12 @@ def test_posts_waiting_on_the_party_board_are_gated_by_rule(world: World) -> Non
     notice = Post.objects.create(
         board=notices, author=world.li_wei, title="停水", body="<p>x</p>", status="pending"
     )
-    gates = gatekeeping.gates_of(TargetKind.POST, [party_post.pk, notice.pk])
+    gates = gate_rules.gates_of(TargetKind.POST, [party_post.pk, notice.pk])
     assert set(gates) == {party_post.pk}
     assert gatekeeping.gate_out(gates[party_post.pk])["gated"] is True
-    assert not gatekeeping.may_decide(world.li_wei, world.meiluo, TargetKind.POST, party_post.pk)
-    assert gatekeeping.may_decide(world.zhang_min, world.meiluo, TargetKind.POST, party_post.pk)
-    assert gatekeeping.may_decide(world.li_wei, world.meiluo, TargetKind.POST, notice.pk)
+    assert not gate_rules.may_decide(world.li_wei, world.meiluo, TargetKind.POST, party_post.pk)
+    assert gate_rules.may_decide(world.zhang_min, world.meiluo, TargetKind.POST, party_post.pk)
+    assert gate_rules.may_decide(world.li_wei, world.meiluo, TargetKind.POST, notice.pk)
 
 
 def test_the_secretary_delegates_and_takes_it_back(world: World) -> None:
@@ -132,9 +131,7 @@ def test_the_secretary_delegates_and_takes_it_back(world: World) -> None:
     delegation = gatekeeping.delegate(
         actor=world.zhang_min, community_id=world.meiluo.pk, user_id=world.li_wei.pk
     )
-    assert gatekeeping.may_decide(
-        world.li_wei, world.meiluo, TargetKind.APPLICATION, application.pk
-    )
+    assert gate_rules.may_decide(world.li_wei, world.meiluo, TargetKind.APPLICATION, application.pk)
     assert [d.delegate for d in gatekeeping.delegations_of(world.zheng_hua, world.meiluo.pk)] == [
         world.li_wei
     ]
@@ -146,7 +143,7 @@ def test_the_secretary_delegates_and_takes_it_back(world: World) -> None:
     gatekeeping.undelegate(
         actor=world.zhang_min, community_id=delegation.community_id, delegation_id=delegation.pk
     )
-    assert not gatekeeping.may_decide(
+    assert not gate_rules.may_decide(
         world.li_wei, world.meiluo, TargetKind.APPLICATION, application.pk
     )
     with pytest.raises(Forbidden):
@@ -218,10 +215,10 @@ def test_nobody_else_is_a_gatekeeper(world: World) -> None:
     stranger = User.objects.create(username="stranger")
     stranger.is_active = False
     for person in ("li_wei", "zheng_hua", "zhao_lei", "liu_yang", "huang_jun", "lin_na"):
-        assert not gatekeeping.is_gatekeeper(world.people[person], world.meiluo)
-    assert not gatekeeping.is_gatekeeper(stranger, world.meiluo)
-    assert gatekeeping.is_gatekeeper(world.zhang_min, world.meiluo)
-    assert not gatekeeping.is_gatekeeper(world.zhang_min, world.gongkang)
+        assert not gate_rules.is_gatekeeper(world.people[person], world.meiluo)
+    assert not gate_rules.is_gatekeeper(stranger, world.meiluo)
+    assert gate_rules.is_gatekeeper(world.zhang_min, world.meiluo)
+    assert not gate_rules.is_gatekeeper(world.zhang_min, world.gongkang)
 
 
 def test_a_delegation_is_ended_only_under_its_own_community(world: World) -> None:

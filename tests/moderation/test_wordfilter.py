@@ -9,9 +9,9 @@ import pytest
 
 from communities.boards.models import BoardKind, Post
 from communities.boards.services import post_create, post_edit, post_review
-from communities.moderation import wordfilter
 from communities.moderation.models import AuditEntry, WordFilter
-from communities.moderation.selectors import filter_matches_of
+from communities.rules import words as wordfilter
+from communities.rules.words import filter_matches_of
 from realtime.models import Event
 from tests.conftest import client_for
 

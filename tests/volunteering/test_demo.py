@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from communities.boards.models import Post
 from communities.models import Place, Role, RoleKind
+from communities.rules.volunteering import Branch, in_audience
 from communities.volunteering.models import Callout, Project, ProjectNote, ReportIn, SignUp
-from communities.volunteering.rules import Branch, in_audience
 from communities.volunteering.selectors import counts
 
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from communities.models import RoleKind
-from communities.permissions import ACTION_LABELS, HOLDERS, RESIDENT, RULES
+from communities.rules import ACTION_LABELS, HOLDERS, RESIDENT, RULES
 
 DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 

@@ -8,7 +8,7 @@ from chat.models import Conversation
 from chat.selectors import conversation_access_for
 from communities.errors import Forbidden, Invalid
 from communities.models import Place, User
-from communities.permissions import community_of
+from communities.rules import community_of
 
 REASON_MAX = 200
 

@@ -15,7 +15,7 @@ from communities.errors import Conflict, Forbidden
 from communities.models import Place, User
 from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, TargetKind
-from communities.permissions import community_of
+from communities.rules import community_of
 from realtime.feeds import publish
 from realtime.groups import conversation_group
 

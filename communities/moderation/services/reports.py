@@ -12,10 +12,10 @@ from chat.selectors import access_to, message_for
 from communities import throttle
 from communities.errors import Conflict, Invalid, NotFound
 from communities.models import Place, User
-from communities.moderation import audit, events, gatekeeping
+from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, Report, ReportEntry, ReportReason, TargetKind
 from communities.moderation.selectors import open_report_of, report_shape
-from communities.permissions import RULES, Action, community_of, standing
+from communities.rules import RULES, Action, community_of, gatekeeping, standing
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed
 

@@ -15,9 +15,9 @@ from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Membership, Place, User
 from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, Restriction, TargetKind
-from communities.moderation.selectors import staff_community
 from communities.moderation.shapes import restriction_out
-from communities.permissions import RULES, Action, standing
+from communities.rules import RULES, Action, standing
+from communities.rules.moderation import staff_community
 from realtime.feeds import publish
 from realtime.groups import user_group
 

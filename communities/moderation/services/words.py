@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Invalid
 from communities.models import User
-from communities.moderation import audit, wordfilter
+from communities.moderation import audit
 from communities.moderation.models import AuditAction, TargetKind, WordFilter
-from communities.moderation.selectors import staff_community
+from communities.rules import words as wordfilter
+from communities.rules.moderation import staff_community
 
 WORDS_MAX = 500
 WORD_MAX = 30

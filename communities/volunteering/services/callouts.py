@@ -23,12 +23,12 @@ from communities.boards.models import BoardKind, Post
 from communities.boards.selectors import boards_ensure
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Place, User
+from communities.rules.volunteering import branch_for
 from realtime.groups import user_group
 
 from .. import live, selectors
 from ..models import Audience, Callout, CalloutSeen, SignUp
 from ..qr import code_names
-from ..rules import branch_for
 from ..selectors import callout_for, callout_organised, counts
 from ..shapes import checkin_opens_at
 from .party import REASON_MAX, UNSET, text

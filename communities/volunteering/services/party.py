@@ -18,12 +18,12 @@ from communities.models import Role, RoleKind, User
 from communities.moderation import audit
 from communities.moderation.claims import settle
 from communities.moderation.models import AuditAction, TargetKind
+from communities.rules.volunteering import PARTY, branch_for
 from communities.services import party_badge_refresh, role_grant
 from realtime.groups import community_staff_feed, user_group
 
 from .. import live, selectors
 from ..models import Project, ProjectClaim, ProjectNote, ReportIn
-from ..rules import PARTY, branch_for
 
 HOME_BRANCH_MAX = 100
 NOTE_MAX = 200

@@ -1,4 +1,4 @@
-"""Who may do what, where: the one place that decides.
+"""Who may do what at a place of the tree: the holders of every place-level action.
 
 A person's *standing* at a place is the set of holders they count as there:
 "resident" (an active membership in an estate of the community) plus every role they
@@ -6,8 +6,8 @@ hold at the place or above it (a street supervisor stands over every community o
 street) and, for a community, the property managers of its estates. An action is
 allowed when the standing meets the action's holders in ``RULES``.
 
-docs/permissions.md is generated from ``RULES`` (``manage.py permissions_table``) and a
-test keeps the two equal.
+docs/permissions.md is generated from ``RULES`` and the other rule modules' verbs
+(``manage.py permissions_table``) and a test keeps the two equal.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from enum import StrEnum
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Place, PlaceKind, Role, RoleKind, User
+from communities.models import Membership, Place, PlaceKind, Role, RoleKind, User
 
 RESIDENT = "resident"
 

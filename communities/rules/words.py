@@ -1,5 +1,8 @@
-"""A community's word filter: normalise text so disguised words still match, then find
-every listed word with one Aho-Corasick automaton per community.
+"""The word filter: a post containing one of its community's listed words waits for
+review (``filter_matches``), and moderators see which words held it (``filter_matches_of``).
+
+Text is normalised so disguised words still match, then every listed word is found with
+one Aho-Corasick automaton per community.
 
 Normalising (the same for the words and the text): NFKC (full-width letters and digits
 become ordinary ones), casefold, then drop whitespace, zero-width and other format
@@ -16,6 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import ahocorasick_rs
+
+from communities.boards.models import Post
+from communities.moderation.models import WordFilter
+
+from .moderation import community_of_board
 
 # Unicode categories dropped before matching: separators (Z*), control and format
 # characters (C*, incl. zero-width joiners and spaces), punctuation (P*), symbols (S*).
@@ -75,3 +83,43 @@ def matcher_for(community_id: int, updated_at: datetime, words: list[str]) -> Ma
     with _lock:
         _cache[community_id] = (updated_at, matcher)
     return matcher
+
+
+# --- A community's filter -------------------------------------------------------------------
+def _matcher(word_filter: WordFilter) -> Matcher:
+    return matcher_for(word_filter.community_id, word_filter.updated_at, list(word_filter.words))
+
+
+def filter_matches(community_id: int | None, text: str) -> list[str]:
+    """The community's listed words found in ``text`` (none when the filter is off)."""
+    if community_id is None:
+        return []
+    word_filter = WordFilter.objects.filter(community_id=community_id, enabled=True).first()
+    if word_filter is None:
+        return []
+    return _matcher(word_filter).matches(text)
+
+
+def post_text(title: str, body_text: str) -> str:
+    """What the filter reads of a post: title and text, kept apart by a line break (a word
+    cannot join the end of the title to the start of the text)."""
+    return f"{title}\n{body_text}"
+
+
+def filter_matches_of(posts: list[Post]) -> dict[int, list[str]]:
+    """For moderators' review queue: the listed words each post contains under its
+    community's current filter (posts matching nothing are left out). One query."""
+    by_community: dict[int, list[Post]] = {}
+    for post in posts:
+        community_id = community_of_board(post.board)
+        if community_id is not None:
+            by_community.setdefault(community_id, []).append(post)
+    filters = WordFilter.objects.filter(community_id__in=by_community, enabled=True)
+    found: dict[int, list[str]] = {}
+    for word_filter in filters:
+        matcher = _matcher(word_filter)
+        for post in by_community[word_filter.community_id]:
+            words = matcher.matches(post_text(post.title, post.body_text))
+            if words:
+                found[post.pk] = words
+    return found

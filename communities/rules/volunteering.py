@@ -2,7 +2,7 @@
 who"), from the holders of ``communities.permissions``.
 
 ``Branch`` answers for one person at one community; it is built from the same holders as
-``permissions.standing`` (two queries) and, where it matters, ``gatekeeping.is_gatekeeper``.
+``places.standing`` (two queries) and, where it matters, ``gatekeeping.is_gatekeeper``.
 For many communities at once, ``in_audience`` and ``may_see_callouts`` take the holders
 from a ``boards.rules.Reach`` (loaded once), without queries.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from communities.errors import NotFound
 from communities.models import COMMUNITY_KINDS, Place, RoleKind, User
-from communities.moderation.gatekeeping import is_gatekeeper
-from communities.permissions import RESIDENT, RULES, Action, standing
+from communities.volunteering.models import Audience
 
-from .models import Audience
+from .gatekeeping import is_gatekeeper
+from .places import RESIDENT, RULES, Action, standing
 
 STAFF = RULES[Action.MODERATE_COMMUNITY]
 SUPERVISORS = RULES[Action.SUPERVISE]
