@@ -15,10 +15,10 @@ from ninja import Router, Schema, Status
 from communities.api import LOGGED_IN, current_user
 from communities.shapes import PersonOut
 
-from . import groups_services as topics
-from . import letters, people
+from . import services
 from .models import Conversation, Participant
-from .shapes import person_out
+from .selectors import letters, people, topics
+from .shapes import chat_settings_out, letter_out, person_out
 
 router = Router(auth=LOGGED_IN, tags=["chat"])
 
@@ -113,7 +113,7 @@ class NeighbourOut(Schema):
 
 
 def topic_out(topic: Conversation) -> dict[str, Any]:
-    """A row of ``groups_services.topic_list`` (annotated with counts and my status)."""
+    """A row of ``selectors.topics.topic_list`` (annotated with counts and my status)."""
     return {
         "id": topic.pk,
         "title": topic.title,
@@ -153,7 +153,7 @@ def topic_list(request: HttpRequest, community_id: int) -> list[dict[str, Any]]:
 @router.post("/chat/communities/{community_id}/topics", response={201: TopicOut})
 def topic_create(request: HttpRequest, community_id: int, payload: TopicIn) -> Status[Any]:
     """Staff open a group; a resident proposes one for the committee to approve."""
-    conversation = topics.topic_group_create(
+    conversation = services.topic_group_create(
         actor=current_user(request),
         community_id=community_id,
         title=payload.title,
@@ -164,13 +164,15 @@ def topic_create(request: HttpRequest, community_id: int, payload: TopicIn) -> S
 
 @router.post("/chat/topics/{topic_id}/approve", response=TopicOut)
 def topic_approve(request: HttpRequest, topic_id: int) -> dict[str, Any]:
-    conversation = topics.topic_group_approve(actor=current_user(request), conversation_id=topic_id)
+    conversation = services.topic_group_approve(
+        actor=current_user(request), conversation_id=topic_id
+    )
     return _topic(request, conversation)
 
 
 @router.post("/chat/topics/{topic_id}/reject", response={204: None})
 def topic_reject(request: HttpRequest, topic_id: int, payload: ReasonIn) -> Status[None]:
-    topics.topic_group_reject(
+    services.topic_group_reject(
         actor=current_user(request), conversation_id=topic_id, reason=payload.reason
     )
     return Status(204, None)
@@ -178,7 +180,7 @@ def topic_reject(request: HttpRequest, topic_id: int, payload: ReasonIn) -> Stat
 
 @router.post("/chat/topics/{topic_id}/apply", response={201: ApplicationOut})
 def topic_apply(request: HttpRequest, topic_id: int, payload: ApplyIn) -> Status[Any]:
-    row = topics.topic_group_apply(
+    row = services.topic_group_apply(
         user=current_user(request), conversation_id=topic_id, note=payload.note
     )
     return Status(201, application_out(row))
@@ -193,7 +195,7 @@ def topic_applications(request: HttpRequest, topic_id: int) -> list[dict[str, An
 
 @router.post("/chat/topic-applications/{participant_id}/approve", response=ApplicationOut)
 def topic_application_approve(request: HttpRequest, participant_id: int) -> dict[str, Any]:
-    row = topics.topic_group_decide(
+    row = services.topic_group_decide(
         actor=current_user(request), participant_id=participant_id, approve=True
     )
     return application_out(row)
@@ -201,7 +203,7 @@ def topic_application_approve(request: HttpRequest, participant_id: int) -> dict
 
 @router.post("/chat/topic-applications/{participant_id}/reject", response=ApplicationOut)
 def topic_application_reject(request: HttpRequest, participant_id: int) -> dict[str, Any]:
-    row = topics.topic_group_decide(
+    row = services.topic_group_decide(
         actor=current_user(request), participant_id=participant_id, approve=False
     )
     return application_out(row)
@@ -210,13 +212,13 @@ def topic_application_reject(request: HttpRequest, participant_id: int) -> dict[
 @router.post("/chat/topics/{topic_id}/leave", response={204: None})
 def topic_leave(request: HttpRequest, topic_id: int) -> Status[None]:
     """Leave the group, or withdraw a waiting application."""
-    topics.topic_group_leave(user=current_user(request), conversation_id=topic_id)
+    services.topic_group_leave(user=current_user(request), conversation_id=topic_id)
     return Status(204, None)
 
 
 @router.post("/chat/topics/{topic_id}/members/{user_id}/remove", response={204: None})
 def topic_remove(request: HttpRequest, topic_id: int, user_id: int) -> Status[None]:
-    topics.topic_group_remove(
+    services.topic_group_remove(
         actor=current_user(request), conversation_id=topic_id, user_id=user_id
     )
     return Status(204, None)
@@ -240,49 +242,49 @@ def letter_list(
         "sent": letters.letters_sent,
         "committee": letters.letters_to_committee,
     }
-    return [letters.letter_out(letter) for letter in boxes[box](user)]
+    return [letter_out(letter) for letter in boxes[box](user)]
 
 
 @router.post("/chat/letters", response={201: LetterOut})
 def letter_send(request: HttpRequest, payload: LetterIn) -> Status[Any]:
     """Write to a neighbour (``recipient_id``) or to a committee (``committee_id``)."""
-    letter = letters.letter_send(
+    letter = services.letter_send(
         sender=current_user(request),
         recipient_id=payload.recipient_id,
         committee_id=payload.committee_id,
         subject=payload.subject,
         body=payload.body,
     )
-    return Status(201, letters.letter_out(letter))
+    return Status(201, letter_out(letter))
 
 
 @router.get("/chat/letters/{letter_id}", response=LetterOut)
 def letter_detail(request: HttpRequest, letter_id: int) -> dict[str, Any]:
-    return letters.letter_out(letters.letter_for(current_user(request), letter_id))
+    return letter_out(letters.letter_for(current_user(request), letter_id))
 
 
 @router.post("/chat/letters/{letter_id}/read", response=LetterOut)
 def letter_read(request: HttpRequest, letter_id: int) -> dict[str, Any]:
     """Mark read; the first time, the sender gets the read receipt."""
-    letter = letters.letter_mark_read(user=current_user(request), letter_id=letter_id)
-    return letters.letter_out(letter)
+    letter = services.letter_mark_read(user=current_user(request), letter_id=letter_id)
+    return letter_out(letter)
 
 
 # --- Settings, blocks, neighbours ---------------------------------------------------------
 @router.get("/chat/settings", response=SettingsOut)
 def settings_show(request: HttpRequest) -> dict[str, Any]:
-    return people.chat_settings_out(people.chat_settings_of(current_user(request)))
+    return chat_settings_out(people.chat_settings_of(current_user(request)))
 
 
 @router.post("/chat/settings", response=SettingsOut)
 def settings_update(request: HttpRequest, payload: SettingsIn) -> dict[str, Any]:
     """Change the settings sent; the ones left out stay as they are."""
-    settings = people.chat_settings_update(
+    settings = services.chat_settings_update(
         user=current_user(request),
         refuse_strangers=payload.refuse_strangers,
         hide_presence=payload.hide_presence,
     )
-    return people.chat_settings_out(settings)
+    return chat_settings_out(settings)
 
 
 @router.get("/chat/blocks", response=list[PersonOut])
@@ -292,13 +294,13 @@ def block_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/chat/blocks", response={204: None})
 def block_add(request: HttpRequest, payload: BlockIn) -> Status[None]:
-    people.block(user=current_user(request), target_id=payload.user_id)
+    services.block(user=current_user(request), target_id=payload.user_id)
     return Status(204, None)
 
 
 @router.delete("/chat/blocks/{user_id}", response={204: None})
 def block_remove(request: HttpRequest, user_id: int) -> Status[None]:
-    people.unblock(user=current_user(request), target_id=user_id)
+    services.unblock(user=current_user(request), target_id=user_id)
     return Status(204, None)
 
 

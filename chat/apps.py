@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,21 +14,13 @@ class ChatConfig(AppConfig):
 
         from . import ops  # noqa: F401  (registers the ops)
         from .following import following
+        from .services import estates
 
         realtime.follow_with(following)
         realtime.resubscribe_on("conversation.joined", "conversation.left")
         realtime.not_echoed("typing")
-        signals.estate_created.connect(_estate_created, dispatch_uid="chat.estate_group")
-        signals.membership_approved.connect(_membership_approved, dispatch_uid="chat.estate_in")
-
-
-def _estate_created(sender: Any, *, estate: Any, **kwargs: Any) -> None:
-    from .services import estate_conversations_ensure
-
-    estate_conversations_ensure(estate_ids=[estate.pk])
-
-
-def _membership_approved(sender: Any, *, membership: Any, **kwargs: Any) -> None:
-    from .services import estate_conversations_ensure
-
-    estate_conversations_ensure(estate_ids=[membership.estate_id])
+        # Every estate has its estate group (chat/services/estates.py).
+        signals.estate_created.connect(estates.estate_created, dispatch_uid="chat.estate")
+        signals.membership_approved.connect(
+            estates.membership_approved, dispatch_uid="chat.estate_member"
+        )

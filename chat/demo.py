@@ -10,10 +10,16 @@ from django.test.utils import override_settings
 
 from communities.models import Place, User
 
-from .groups_services import topic_group_apply, topic_group_create, topic_group_decide
-from .letters import letter_send
 from .models import Conversation, Letter, Participant
-from .services import estate_conversations_ensure, knock, message_post
+from .services import (
+    estate_conversations_ensure,
+    knock,
+    letter_send,
+    message_post,
+    topic_group_apply,
+    topic_group_create,
+    topic_group_decide,
+)
 
 ESTATE_TALK = {
     "美罗家园一期": [

@@ -9,6 +9,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from communities.models import User
+from communities.rules.conversations import moderation_flags
 from realtime.consumer import SocketConsumer
 from realtime.feeds import send_now
 from realtime.groups import conversation_group
@@ -32,7 +33,7 @@ async def conversations(consumer: SocketConsumer, frame: dict[str, Any]) -> dict
         unread = selectors.unread_counts(consumer.user, ids)
         items = list(Conversation.objects.filter(pk__in=ids).select_related("place"))
         peers = selectors.direct_peers(consumer.user, ids)
-        flags = selectors.moderation_flags(consumer.user, items)
+        flags = moderation_flags(consumer.user, items)
         return [
             conversation_out(
                 c,

@@ -8,7 +8,7 @@ from typing import Any
 from communities.models import User
 from communities.shapes import person_out
 
-from .models import Conversation, Message
+from .models import ChatSettings, Conversation, Letter, Message
 
 EXCERPT = 40
 
@@ -74,4 +74,26 @@ def conversation_out(
         "peer": person_out(peer) if peer is not None else None,
         "moderate": moderate,
         "muted_until": muted_until.isoformat() if muted_until is not None else None,
+    }
+
+
+def letter_out(letter: Letter) -> dict[str, Any]:
+    committee = letter.committee
+    return {
+        "id": letter.pk,
+        "sender": person_out(letter.sender),
+        "recipient": person_out(letter.recipient) if letter.recipient else None,
+        "committee": {"id": committee.pk, "name": committee.name} if committee else None,
+        "subject": letter.subject,
+        "body": letter.body,
+        "created_at": letter.created_at.isoformat(),
+        "read_at": letter.read_at.isoformat() if letter.read_at else None,
+        "read_by": person_out(letter.read_by) if letter.read_by else None,
+    }
+
+
+def chat_settings_out(settings: ChatSettings) -> dict[str, Any]:
+    return {
+        "refuse_strangers": settings.refuse_strangers,
+        "hide_presence": settings.hide_presence,
     }

@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 
 from chat import selectors as chat_selectors
 from chat.following import Following
-from chat.services import are_neighbours
+from communities.rules.conversations import are_neighbours
 from realtime.consumer import SocketConsumer
 from realtime.ops import on_close, on_open, op
 from realtime.protocol import ProtocolError, field

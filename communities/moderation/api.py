@@ -19,6 +19,7 @@ from communities.boards.api import CommentOut, PostDetailOut
 from communities.boards.models import Post
 from communities.boards.shapes import comment_out, post_detail
 from communities.rules.boards import board_access, may_edit
+from communities.rules.conversations import moderation_flags
 from communities.rules.reach import Reach
 from communities.shapes import PersonOut
 
@@ -162,7 +163,7 @@ def _message(request: HttpRequest, message: Message) -> dict[str, Any]:
 
 def _conversation(request: HttpRequest, conversation: Conversation) -> dict[str, Any]:
     user = current_user(request)
-    flags = chat_selectors.moderation_flags(user, [conversation])[conversation.pk]
+    flags = moderation_flags(user, [conversation])[conversation.pk]
     return conversation_out(conversation, moderate=flags.moderate, muted_until=flags.muted_until)
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from django.test.utils import override_settings
 
-from chat.groups_services import topic_group_create
 from chat.models import Conversation
-from chat.services import message_post
+from chat.services import message_post, topic_group_create
 from communities.models import Membership, Place, User
 
 from . import gatekeeping

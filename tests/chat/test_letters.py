@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from chat import letters
 from chat.models import Letter
+from chat.selectors import letters
+from chat.shapes import letter_out
 from realtime.groups import community_staff_feed, user_group
 from realtime.models import Event
 from tests.chat.test_topics import IN_MEMORY, Inbox, post
@@ -42,7 +43,7 @@ def test_a_letter_to_a_neighbour_and_its_read_receipt(
         "type": "letter.new",
         "id": new["id"],
         "stream": user_group(world.sun_li.pk),
-        "letter": letters.letter_out(Letter.objects.get(pk=letter["id"])),
+        "letter": letter_out(Letter.objects.get(pk=letter["id"])),
     }
 
     sun_li = client_for(world.sun_li)
@@ -211,7 +212,7 @@ def test_mailboxes_cost_the_same_queries_however_many_letters(
         send(world, sender, recipient_id=world.sun_li.pk)
     post(client_for(world.sun_li), f"/api/chat/letters/{Letter.objects.first().pk}/read")  # type: ignore[union-attr]
     with django_assert_num_queries(1):
-        inbox = [letters.letter_out(letter) for letter in letters.letters_inbox(world.sun_li)]
+        inbox = [letter_out(letter) for letter in letters.letters_inbox(world.sun_li)]
     assert len(inbox) == 3
     assert inbox[0]["read_by"] == {"id": world.sun_li.pk, "name": "sun_li", "party": False}
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chat import people
 from chat.models import Block, ChatSettings
+from chat.selectors import people
 from communities.models import Membership
 from tests.chat.test_topics import post
 from tests.conftest import World, client_for, make_member, make_user

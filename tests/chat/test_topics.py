@@ -11,8 +11,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.test import Client
 
-from chat import groups_services
 from chat.models import Conversation, Participant
+from chat.selectors import topics as topic_selectors
 from realtime.groups import community_staff_feed, user_group
 from realtime.models import Event
 from tests.conftest import World, client_for
@@ -404,7 +404,7 @@ def test_the_list_costs_the_same_queries_however_many_groups(
         join(world, open_group(world, title), "wang_fang")
     # The community, the standing (two), the list.
     with django_assert_num_queries(4):
-        rows = list(groups_services.topic_list(world.wang_fang, world.meiluo.pk))
+        rows = list(topic_selectors.topic_list(world.wang_fang, world.meiluo.pk))
     summary = {(t.title, t.member_count, t.my_status) for t in rows}  # type: ignore[attr-defined]
     assert summary == {(title, 2, "active") for title in ["广场舞", "读书会", "象棋", "摄影"]}
 
@@ -418,6 +418,6 @@ def test_the_member_list_costs_the_same_queries_however_many_members(
         join(world, topic, person)
     # The group, the standing (two), my own row, the members.
     with django_assert_num_queries(5):
-        members = groups_services.topic_members(world.wang_fang, topic)
+        members = topic_selectors.topic_members(world.wang_fang, topic)
         names = [row.user.name for row in members]
     assert sorted(names) == ["li_wei", "sun_li", "wang_fang", "zhao_lei"]

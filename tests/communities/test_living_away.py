@@ -12,7 +12,6 @@ from django.db import connections
 from django.test import Client
 
 from chat.following import following
-from chat.selectors import access_to
 from chat.services import estate_conversations_ensure
 from communities.models import (
     AwayMembership,
@@ -24,6 +23,7 @@ from communities.models import (
     RoleKind,
     User,
 )
+from communities.rules.conversations import access_to
 from communities.selectors import feed_streams
 from communities.services import place_create, role_grant
 from realtime.groups import away_feed, community_staff_feed, user_group

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chat.groups_services import topic_group_approve, topic_group_create
+from chat.services import topic_group_approve, topic_group_create
 from communities.boards.models import Board, BoardKind, Post
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import JoinApplication, Membership, User

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from chat import selectors as chat_selectors
 from chat.models import Conversation
 from chat.services import knock, message_edit
 from communities.boards.models import BoardKind, Post
@@ -17,6 +16,7 @@ from communities.boards.services import comment_create, post_create, post_edit, 
 from communities.errors import Forbidden
 from communities.models import Membership
 from communities.moderation.models import AuditEntry, Restriction
+from communities.rules.conversations import moderation_flags
 from realtime.models import Event
 from tests.conftest import client_for
 
@@ -79,9 +79,9 @@ def test_a_muted_member_cannot_post_in_that_group_until_it_ends(mod: Mod, say: S
     (event,) = Event.objects.filter(stream=f"user.{mod.wang_fang.pk}", type="restriction.changed")
     assert event.payload["restriction"]["id"] == shape["id"]
     conversation = Conversation.objects.select_related("place").get(pk=mod.estate_chat)
-    flags = chat_selectors.moderation_flags(mod.wang_fang, [conversation])[mod.estate_chat]
+    flags = moderation_flags(mod.wang_fang, [conversation])[mod.estate_chat]
     assert (flags.moderate, flags.muted_until) == (False, Restriction.objects.get().until)
-    assert chat_selectors.moderation_flags(mod.li_wei, [conversation])[mod.estate_chat].moderate
+    assert moderation_flags(mod.li_wei, [conversation])[mod.estate_chat].moderate
     mine = client_for(mod.wang_fang).get("/api/moderation/me/restrictions").json()
     assert [r["id"] for r in mine] == [shape["id"]]
     # It ends by itself.

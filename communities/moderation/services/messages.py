@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.models import Conversation, Message, Moderated
-from chat.selectors import access_to, message_for
+from chat.selectors import message_for
 from chat.shapes import message_out
 from communities.errors import Conflict, Forbidden
 from communities.models import Place, User
 from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, TargetKind
 from communities.rules import community_of
+from communities.rules.conversations import access_to
 from realtime.feeds import publish
 from realtime.groups import conversation_group
 

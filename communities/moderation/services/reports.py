@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.selectors import access_to, message_for
+from chat.selectors import message_for
 from communities import throttle
 from communities.errors import Conflict, Invalid, NotFound
 from communities.models import Place, User
@@ -16,6 +16,7 @@ from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, Report, ReportEntry, ReportReason, TargetKind
 from communities.moderation.selectors import open_report_of, report_shape
 from communities.rules import RULES, Action, community_of, gatekeeping, standing
+from communities.rules.conversations import access_to
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed
 

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.models import Conversation
-from chat.selectors import access_to, member_ids
+from chat.selectors import member_ids
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Membership, Place, User
 from communities.moderation import audit, events
 from communities.moderation.models import AuditAction, Restriction, TargetKind
 from communities.moderation.shapes import restriction_out
 from communities.rules import RULES, Action, standing
+from communities.rules.conversations import access_to
 from communities.rules.moderation import staff_community
 from realtime.feeds import publish
 from realtime.groups import user_group

@@ -8,161 +8,28 @@ Who is in a group changes only here, and each change tells the person concerned
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
-from communities.models import COMMUNITY_KINDS, Place, User
+from communities.models import User
 from communities.moderation import audit, claims
 from communities.moderation.models import AuditAction, TargetKind
-from communities.rules import RESIDENT, RULES, Action, gatekeeping, standing
+from communities.rules import RULES, Action, gatekeeping
+from communities.rules.conversations import may_start_topic
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed, user_group
 
-from .models import Conversation, Participant
-from .shapes import conversation_out, person_out
+from .. import events
+from ..models import Conversation, Participant
+from ..selectors.topics import community_for, topic_for
 
 TITLE_MIN, TITLE_MAX, DESCRIPTION_MAX, REASON_MAX, NOTE_MAX = 2, 60, 500, 200, 200
+STAFF = RULES[Action.MODERATE_COMMUNITY]
 ACTIVE, PENDING = Participant.Status.ACTIVE, Participant.Status.PENDING
 
 
-@dataclass(frozen=True)
-class TopicAccess:
-    """One topic group as one person sees it."""
-
-    conversation: Conversation
-    staff: bool  # may moderate the community the group belongs to
-    participant: Participant | None  # the person's own row, whatever its status
-
-    @property
-    def member(self) -> bool:
-        return self.participant is not None and self.participant.status == ACTIVE
-
-    @property
-    def admin(self) -> bool:
-        row = self.participant
-        return self.staff or (
-            row is not None and row.status == ACTIVE and row.role == Participant.Role.ADMIN
-        )
-
-
-# --- Events: one builder per type ------------------------------------------------
-def joined_event(conversation: Conversation) -> dict[str, Any]:
-    return {"type": "conversation.joined", "conversation": conversation_out(conversation)}
-
-
-def left_event(conversation: Conversation) -> dict[str, Any]:
-    return {"type": "conversation.left", "conversation": conversation.pk}
-
-
-def application_event(participant: Participant, note: str) -> dict[str, Any]:
-    return {
-        "type": "topic.application",
-        "conversation": participant.conversation_id,
-        "participant_id": participant.pk,
-        "user": person_out(participant.user),
-        "note": note,
-    }
-
-
-def decided_event(participant: Participant) -> dict[str, Any]:
-    return {
-        "type": "topic.application.decided",
-        "conversation": participant.conversation_id,
-        "participant_id": participant.pk,
-        "status": participant.status,
-    }
-
-
-def proposed_event(conversation: Conversation) -> dict[str, Any]:
-    return {"type": "topic.proposed", "conversation": conversation_out(conversation)}
-
-
-def rejected_event(conversation: Conversation, reason: str) -> dict[str, Any]:
-    return {
-        "type": "topic.rejected",
-        "conversation": conversation.pk,
-        "title": conversation.title,
-        "reason": reason,
-    }
-
-
-# --- Reads ----------------------------------------------------------------------------
-def _community_for(user: User, community_id: int) -> tuple[Place, frozenset[str]]:
-    """A community ``user`` may view, with their standing there; NotFound otherwise."""
-    community = Place.objects.filter(pk=community_id, kind__in=COMMUNITY_KINDS).first()
-    held = standing(user, community) if community is not None else frozenset()
-    if community is None or not held & RULES[Action.VIEW_COMMUNITY]:
-        raise NotFound()
-    return community, held
-
-
-def topic_for(user: User, conversation_id: int) -> TopicAccess:
-    """A topic group ``user`` may see; NotFound whether missing or forbidden.
-
-    Approved groups are public to the community; a proposal only to the committee and
-    its proposer; members keep seeing their group even after moving away.
-    """
-    conversation = (
-        Conversation.objects.select_related("place")
-        .filter(pk=conversation_id, kind=Conversation.Kind.TOPIC)
-        .first()
-    )
-    if conversation is None:
-        raise NotFound()
-    held = standing(user, conversation.place)
-    participant = Participant.objects.filter(conversation=conversation, user=user).first()
-    access = TopicAccess(conversation, bool(held & RULES[Action.MODERATE_COMMUNITY]), participant)
-    viewer = bool(held & RULES[Action.VIEW_COMMUNITY])
-    if not (access.staff or access.member or (conversation.approved and viewer)):
-        raise NotFound()
-    return access
-
-
-def topic_list(user: User, community_id: int) -> QuerySet[Conversation]:
-    """The community's topic groups with member counts and my own status, in one query."""
-    community, held = _community_for(user, community_id)
-    mine = Participant.objects.filter(conversation=OuterRef("pk"), user=user)
-    topics = Conversation.objects.filter(place=community, kind=Conversation.Kind.TOPIC)
-    if not held & RULES[Action.MODERATE_COMMUNITY]:
-        my_groups = Participant.objects.filter(user=user, status=ACTIVE).values("conversation_id")
-        topics = topics.filter(Q(approved=True) | Q(pk__in=my_groups))
-    return topics.annotate(
-        member_count=Count("participants", filter=Q(participants__status=ACTIVE)),
-        my_status=Subquery(mine.values("status")[:1]),
-        my_role=Subquery(mine.values("role")[:1]),
-    ).order_by("approved", "title", "pk")
-
-
-def topic_members(user: User, conversation_id: int) -> list[Participant]:
-    """Who is in a group: shown to its members and the committee only."""
-    access = topic_for(user, conversation_id)
-    if not (access.member or access.staff):
-        raise Forbidden(_("Only members of the group see who is in it."), code="members_only")
-    return list(
-        Participant.objects.filter(conversation=access.conversation, status=ACTIVE)
-        .select_related("user")
-        .order_by("role", "joined_at", "pk")  # "admin" sorts before "member"
-    )
-
-
-def topic_applications(user: User, conversation_id: int) -> list[Participant]:
-    access = topic_for(user, conversation_id)
-    if not access.admin:
-        raise Forbidden(_("Only the group's admins see its applications."), code="not_admin")
-    return list(
-        Participant.objects.filter(conversation=access.conversation, status=PENDING)
-        .select_related("user")
-        .order_by("joined_at", "pk")
-    )
-
-
-# --- Writes --------------------------------------------------------------------------
 def _text(value: str, field: str, errors: dict[str, str], *, low: int, high: int) -> str:
     value = value.strip() if isinstance(value, str) else ""
     if len(value) < low:
@@ -185,9 +52,9 @@ def topic_group_create(
     title = _text(title, "title", errors, low=TITLE_MIN, high=TITLE_MAX)
     description = _text(description, "description", errors, low=0, high=DESCRIPTION_MAX)
     _check(errors)
-    community, held = _community_for(actor, community_id)
-    staff = bool(held & RULES[Action.MODERATE_COMMUNITY])
-    if not staff and RESIDENT not in held:
+    community, held = community_for(actor, community_id)
+    staff = bool(held & STAFF)
+    if not may_start_topic(held):
         raise Forbidden(
             _("Only residents and the committee may start a topic group."), code="not_resident"
         )
@@ -204,9 +71,9 @@ def topic_group_create(
             conversation=conversation, user=actor, role=Participant.Role.ADMIN, status=ACTIVE
         )
         if staff:
-            publish(user_group(actor.pk), joined_event(conversation))
+            publish(user_group(actor.pk), events.conversation_joined(conversation))
         else:
-            publish(community_staff_feed(community.pk), proposed_event(conversation))
+            publish(community_staff_feed(community.pk), events.topic_proposed(conversation))
     return conversation
 
 
@@ -240,11 +107,7 @@ def _proposal_decided(actor: User, conversation: Conversation, approved: bool, r
     )
     publish(
         community_staff_feed(conversation.place_id),
-        {
-            "type": "topic.proposal.decided",
-            "conversation_id": conversation.pk,
-            "approved": approved,
-        },
+        events.topic_proposal_decided(conversation, approved=approved),
     )
     claims.settle(
         community_id=conversation.place_id,
@@ -263,7 +126,7 @@ def topic_group_approve(*, actor: User, conversation_id: int) -> Conversation:
         for user_id in conversation.participants.filter(status=ACTIVE).values_list(
             "user_id", flat=True
         ):
-            publish(user_group(user_id), joined_event(conversation))
+            publish(user_group(user_id), events.conversation_joined(conversation))
     return conversation
 
 
@@ -274,7 +137,7 @@ def topic_group_reject(*, actor: User, conversation_id: int, reason: str) -> Non
     _check(errors)
     with transaction.atomic():
         conversation = _proposal_for_staff(actor, conversation_id)
-        event = rejected_event(conversation, reason)
+        event = events.topic_rejected(conversation, reason)
         proposers = list(conversation.participants.values_list("user_id", flat=True))
         _proposal_decided(actor, conversation, False, reason)
         conversation.delete()
@@ -304,7 +167,7 @@ def topic_group_apply(*, user: User, conversation_id: int, note: str = "") -> Pa
                 participant.status, participant.role = PENDING, Participant.Role.MEMBER
                 participant.joined_at, participant.note = timezone.now(), note
                 participant.save(update_fields=["status", "role", "joined_at", "note"])
-            event = application_event(participant, note)
+            event = events.topic_application(participant, note)
             publish(community_staff_feed(conversation.place_id), event)
             admins = conversation.participants.filter(status=ACTIVE, role=Participant.Role.ADMIN)
             for admin_id in admins.values_list("user_id", flat=True):
@@ -350,11 +213,11 @@ def topic_group_decide(*, actor: User, participant_id: int, approve: bool) -> Pa
             before={"status": PENDING},
             after={"status": row.status},
         )
-        publish(user_group(row.user_id), decided_event(row))
-        publish(community_staff_feed(community.pk), decided_event(row))
+        publish(user_group(row.user_id), events.topic_application_decided(row))
+        publish(community_staff_feed(community.pk), events.topic_application_decided(row))
         claims.settle(community_id=community.pk, kind=TargetKind.TOPIC_APPLICATION, item_id=row.pk)
         if approve:
-            publish(user_group(row.user_id), joined_event(row.conversation))
+            publish(user_group(row.user_id), events.conversation_joined(row.conversation))
     return row
 
 
@@ -374,7 +237,7 @@ def topic_group_leave(*, user: User, conversation_id: int) -> None:
         row.status = Participant.Status.LEFT
         row.save(update_fields=["status"])
         if was_member:
-            publish(user_group(user.pk), left_event(row.conversation))
+            publish(user_group(user.pk), events.conversation_left(row.conversation))
 
 
 def topic_group_remove(*, actor: User, conversation_id: int, user_id: int) -> None:
@@ -394,4 +257,4 @@ def topic_group_remove(*, actor: User, conversation_id: int, user_id: int) -> No
             raise Forbidden(_("Only the committee may remove a group admin."), code="admin")
         row.status = Participant.Status.REMOVED
         row.save(update_fields=["status"])
-        publish(user_group(row.user_id), left_event(access.conversation))
+        publish(user_group(row.user_id), events.conversation_left(access.conversation))

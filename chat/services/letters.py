@@ -7,11 +7,8 @@ read receipt: ``letter.read`` goes back to the sender.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,78 +17,17 @@ from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
 from communities.moderation import claims
 from communities.moderation.models import TargetKind
-from communities.rules import Action, can, places_where
+from communities.rules.conversations import addressed_to, communities_of, refuse_letter
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed, user_group
 
-from .models import Block, Letter
-from .services import _communities_of
-from .shapes import person_out
+from .. import events
+from ..models import Letter
+from ..selectors.letters import letter_for
 
-SUBJECT_MAX, BODY_MAX, LIST_MAX = 100, 5000, 100
-
-
-def letter_out(letter: Letter) -> dict[str, Any]:
-    committee = letter.committee
-    return {
-        "id": letter.pk,
-        "sender": person_out(letter.sender),
-        "recipient": person_out(letter.recipient) if letter.recipient else None,
-        "committee": {"id": committee.pk, "name": committee.name} if committee else None,
-        "subject": letter.subject,
-        "body": letter.body,
-        "created_at": letter.created_at.isoformat(),
-        "read_at": letter.read_at.isoformat() if letter.read_at else None,
-        "read_by": person_out(letter.read_by) if letter.read_by else None,
-    }
+SUBJECT_MAX, BODY_MAX = 100, 5000
 
 
-def new_letter_event(letter: Letter) -> dict[str, Any]:
-    return {"type": "letter.new", "letter": letter_out(letter)}
-
-
-def read_event(letter: Letter) -> dict[str, Any]:
-    assert letter.read_at is not None
-    return {"type": "letter.read", "letter_id": letter.pk, "read_at": letter.read_at.isoformat()}
-
-
-# --- Reads ----------------------------------------------------------------------------
-def _letters() -> QuerySet[Letter]:
-    return Letter.objects.select_related("sender", "recipient", "committee", "read_by")
-
-
-def letters_inbox(user: User) -> list[Letter]:
-    return list(_letters().filter(recipient=user)[:LIST_MAX])
-
-
-def letters_sent(user: User) -> list[Letter]:
-    return list(_letters().filter(sender=user)[:LIST_MAX])
-
-
-def letters_to_committee(user: User) -> list[Letter]:
-    """Letters to the committees ``user`` sits on."""
-    committees = places_where(user, Action.MODERATE_COMMUNITY, kinds=COMMUNITY_KINDS)
-    if not committees:
-        raise Forbidden(_("Only committee staff read the committee's letters."), code="not_staff")
-    return list(_letters().filter(committee__in=committees)[:LIST_MAX])
-
-
-def _addressed_to(user: User, letter: Letter) -> bool:
-    if letter.recipient_id is not None:
-        return letter.recipient_id == user.pk
-    assert letter.committee is not None
-    return can(user, Action.MODERATE_COMMUNITY, letter.committee)
-
-
-def letter_for(user: User, letter_id: int) -> Letter:
-    """A letter ``user`` wrote or may read; NotFound whether missing or forbidden."""
-    letter = _letters().filter(pk=letter_id).first()
-    if letter is None or not (letter.sender_id == user.pk or _addressed_to(user, letter)):
-        raise NotFound()
-    return letter
-
-
-# --- Writes --------------------------------------------------------------------------
 def _text(value: str, field: str, errors: dict[str, str], *, high: int) -> str:
     value = value.strip() if isinstance(value, str) else ""
     if not value:
@@ -120,15 +56,14 @@ def letter_send(
         raise Invalid(_("Please correct the marked fields."), errors=errors)
     throttle.hit("letters", str(sender.pk), settings.CHAT_LETTER_RATE)
 
-    mine = _communities_of(sender)
+    mine = communities_of(sender)
     recipient: User | None = None
     committee: Place | None = None
     if recipient_id is not None:
         recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
-        if recipient is None or recipient.pk == sender.pk or not mine & _communities_of(recipient):
+        if recipient is None or recipient.pk == sender.pk or not mine & communities_of(recipient):
             raise NotFound()  # not a neighbour: nobody learns the person exists
-        if Block.objects.filter(blocker=recipient, blocked=sender).exists():
-            raise Forbidden(_("This person does not accept letters from you."), code="blocked")
+        refuse_letter(sender, recipient)
     else:
         assert committee_id is not None
         committee = Place.objects.filter(pk=committee_id, kind__in=COMMUNITY_KINDS).first()
@@ -140,17 +75,17 @@ def letter_send(
             sender=sender, recipient=recipient, committee=committee, subject=subject, body=body
         )
         if recipient is not None:
-            publish(user_group(recipient.pk), new_letter_event(letter))
+            publish(user_group(recipient.pk), events.letter_new(letter))
         else:
             assert committee is not None
-            publish(community_staff_feed(committee.pk), new_letter_event(letter))
+            publish(community_staff_feed(committee.pk), events.letter_new(letter))
     return letter
 
 
 def letter_mark_read(*, user: User, letter_id: int) -> Letter:
     """The addressee opened the letter: record it once and tell the sender."""
     letter = letter_for(user, letter_id)
-    if not _addressed_to(user, letter):
+    if not addressed_to(user, letter):
         raise Forbidden(_("Only the addressee can mark a letter read."), code="not_addressee")
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -159,7 +94,7 @@ def letter_mark_read(*, user: User, letter_id: int) -> Letter:
             return letter
         letter.read_at, letter.read_by = timezone.now(), user
         letter.save(update_fields=["read_at", "read_by"])
-        event = read_event(letter)
+        event = events.letter_read(letter)
         publish(user_group(letter.sender_id), event)
         if letter.committee_id is not None:
             publish(community_staff_feed(letter.committee_id), event)

@@ -1,59 +1,19 @@
-"""Reads for chat: who may do what in a conversation, history, search, unread counts.
+"""Reads of conversations: the guarded accessors, history, search, unread counts, members.
 
-What a socket follows is in chat/following.py. Nothing here writes."""
+Who may do what in a conversation is ``communities.rules.conversations``."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 
 from communities.errors import NotFound
 from communities.models import Membership, User
-from communities.rules import RULES, Action, standing
-from communities.rules.moderation import active_restrictions, community_of_conversation
+from communities.rules.conversations import Access, access_to
 
-from .models import Conversation, Message, Participant, ReadMark
+from ..models import Conversation, Message, Participant, ReadMark
 
 HISTORY_PAGE = 50
 HISTORY_MAX = 100
-
-
-@dataclass(frozen=True)
-class Access:
-    """What one person may do in one conversation."""
-
-    read: bool
-    post: bool
-    moderate: bool
-
-
-NO_ACCESS = Access(read=False, post=False, moderate=False)
-
-
-def access_to(user: User, conversation: Conversation) -> Access:
-    if not user.is_authenticated or not user.is_active:
-        return NO_ACCESS
-    if conversation.kind == Conversation.Kind.ESTATE:
-        held = standing(user, conversation.place)
-        moderate = bool(held & RULES[Action.MODERATE_COMMUNITY])
-        lives_here = Membership.objects.filter(
-            user=user, estate_id=conversation.place_id, status=Membership.Status.ACTIVE
-        ).exists()
-        observes = bool(held & RULES[Action.SUPERVISE])
-        return Access(
-            read=lives_here or moderate or observes, post=lives_here or moderate, moderate=moderate
-        )
-    participant = Participant.objects.filter(
-        conversation=conversation, user=user, status=Participant.Status.ACTIVE
-    ).first()
-    moderate = conversation.kind == Conversation.Kind.TOPIC and (
-        bool(standing(user, conversation.place) & RULES[Action.MODERATE_COMMUNITY])
-        or (participant is not None and participant.role == Participant.Role.ADMIN)
-    )
-    member = participant is not None and conversation.approved
-    return Access(read=member or moderate, post=member, moderate=moderate)
 
 
 def conversation_for(user: User, conversation_id: int, *, post: bool = False) -> Conversation:
@@ -191,57 +151,3 @@ def direct_peers(user: User, conversation_ids: list[int]) -> dict[int, User]:
         .select_related("user")
     )
     return {p.conversation_id: p.user for p in others}
-
-
-@dataclass(frozen=True)
-class ModerationFlags:
-    """What the conversation shape tells one person about moderation there."""
-
-    moderate: bool
-    muted_until: datetime | None
-
-
-def moderation_flags(user: User, conversations: list[Conversation]) -> dict[int, ModerationFlags]:
-    """Per conversation: may ``user`` moderate it, and until when they may not post in it
-    (an active mute there, or a suspension in its community). Three queries, however many
-    conversations (places selected)."""
-    staff = set(
-        user.roles.filter(kind__in=RULES[Action.MODERATE_COMMUNITY]).values_list(
-            "place_id", flat=True
-        )
-    )
-    admin_of = set(
-        Participant.objects.filter(
-            user=user,
-            status=Participant.Status.ACTIVE,
-            role=Participant.Role.ADMIN,
-            conversation__in=[c.pk for c in conversations],
-        ).values_list("conversation_id", flat=True)
-    )
-    mutes: dict[int, datetime] = {}
-    suspensions: dict[int, datetime] = {}
-    for restriction in active_restrictions().filter(user=user):
-        if restriction.conversation_id is not None:
-            mutes[restriction.conversation_id] = max(
-                restriction.until, mutes.get(restriction.conversation_id, restriction.until)
-            )
-        else:
-            suspensions[restriction.community_id] = max(
-                restriction.until, suspensions.get(restriction.community_id, restriction.until)
-            )
-    flags: dict[int, ModerationFlags] = {}
-    for conversation in conversations:
-        community_id = community_of_conversation(conversation)
-        moderate = conversation.kind != Conversation.Kind.DIRECT and (
-            community_id in staff
-            or (conversation.kind == Conversation.Kind.TOPIC and conversation.pk in admin_of)
-        )
-        ends = [
-            when
-            for when in (mutes.get(conversation.pk), suspensions.get(community_id))
-            if when is not None
-        ]
-        flags[conversation.pk] = ModerationFlags(
-            moderate=moderate, muted_until=max(ends) if ends else None
-        )
-    return flags

@@ -1,4 +1,6 @@
-"""Writes for chat: validate → authorise → write in a transaction → publish on commit."""
+"""Messages: posting (idempotent by client id), editing and deleting one's own within
+the edit window, likes, read marks. Validate → authorise → write in a transaction →
+publish on commit."""
 
 from __future__ import annotations
 
@@ -12,38 +14,16 @@ from django.utils.translation import gettext as _
 
 from communities import throttle
 from communities.errors import Forbidden, Invalid, NotFound
-from communities.models import Membership, Place, User
-from communities.rules import RULES, Action, standing
+from communities.models import Membership, User
+from communities.rules.conversations import refuse_if_blocked
 from communities.rules.moderation import community_of_conversation, refuse_if_restricted
 from realtime.feeds import publish
 from realtime.groups import conversation_group, user_group
 
-from .models import Block, ChatSettings, Conversation, Message, MessageLike, Participant, ReadMark
-from .selectors import conversation_for, message_for
-from .shapes import conversation_out, message_out
-
-
-def estate_conversations_ensure(*, estate_ids: list[int]) -> dict[int, int]:
-    """The estate group of each estate, created if it is missing (idempotent)."""
-    if not estate_ids:
-        return {}
-    found = dict(
-        Conversation.objects.filter(
-            kind=Conversation.Kind.ESTATE, place_id__in=estate_ids
-        ).values_list("place_id", "pk")
-    )
-    missing = [pk for pk in estate_ids if pk not in found]
-    if missing:
-        Conversation.objects.bulk_create(
-            [Conversation(kind=Conversation.Kind.ESTATE, place_id=pk) for pk in missing],
-            ignore_conflicts=True,
-        )
-        found = dict(
-            Conversation.objects.filter(
-                kind=Conversation.Kind.ESTATE, place_id__in=estate_ids
-            ).values_list("place_id", "pk")
-        )
-    return found
+from .. import events
+from ..models import Conversation, Message, MessageLike, Participant, ReadMark
+from ..selectors import conversation_for, message_for
+from ..shapes import message_out
 
 
 def _clean_body(body: object) -> str:
@@ -81,7 +61,7 @@ def message_post(
     if conversation.locked:
         raise Forbidden(_("This conversation is read-only."), code="locked")
     _refuse_if_restricted(author, conversation)
-    _refuse_if_blocked(author, conversation)
+    refuse_if_blocked(author, conversation)
     throttle.hit("chat-send", str(author.pk), settings.CHAT_SEND_RATE)
     replied = None
     if reply_to is not None:
@@ -102,9 +82,9 @@ def message_post(
                 mentions=mentioned,
             )
             shape = message_out(message, likes=0)
-            publish(conversation_group(conversation.pk), {"type": "message.new", "message": shape})
+            publish(conversation_group(conversation.pk), events.message_new(shape))
             for user_id in mentioned:
-                publish(user_group(user_id), {"type": "mention", "message": shape})
+                publish(user_group(user_id), events.mention(shape))
     except IntegrityError:
         # The same client id raced in from a second connection: that one won.
         return Message.objects.get(author=author, client_id=client_id), False
@@ -142,14 +122,6 @@ def _refuse_if_restricted(author: User, conversation: Conversation) -> None:
     )
 
 
-def _refuse_if_blocked(author: User, conversation: Conversation) -> None:
-    if conversation.kind != Conversation.Kind.DIRECT:
-        return
-    others = Participant.objects.filter(conversation=conversation).exclude(user=author)
-    if Block.objects.filter(blocker__in=others.values("user"), blocked=author).exists():
-        raise Forbidden(_("This person does not accept your messages."), code="blocked")
-
-
 def _own_recent(user: User, message_id: int) -> Message:
     message = message_for(user, message_id)
     if message.author_id != user.pk or message.deleted_at is not None:
@@ -176,10 +148,7 @@ def message_edit(*, editor: User, message_id: int, body: str) -> Message:
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
         shape = message_out(message, likes=message.likes.count())
-        publish(
-            conversation_group(message.conversation_id),
-            {"type": "message.edited", "message": shape},
-        )
+        publish(conversation_group(message.conversation_id), events.message_edited(shape))
     return message
 
 
@@ -188,14 +157,7 @@ def message_delete(*, actor: User, message_id: int) -> Message:
     with transaction.atomic():
         message.deleted_at = timezone.now()
         message.save(update_fields=["deleted_at"])
-        publish(
-            conversation_group(message.conversation_id),
-            {
-                "type": "message.deleted",
-                "conversation": message.conversation_id,
-                "message_id": message.pk,
-            },
-        )
+        publish(conversation_group(message.conversation_id), events.message_deleted(message))
     return message
 
 
@@ -213,14 +175,7 @@ def message_like(*, user: User, message_id: int, liked: bool) -> int:
         if changed:
             publish(
                 conversation_group(message.conversation_id),
-                {
-                    "type": "message.liked",
-                    "conversation": message.conversation_id,
-                    "message_id": message.pk,
-                    "likes": count,
-                    "user_id": user.pk,
-                    "liked": liked,
-                },
+                events.message_liked(message, likes=count, user_id=user.pk, liked=liked),
             )
     return count
 
@@ -239,78 +194,5 @@ def read_mark(*, user: User, conversation_id: int, up_to: int) -> int:
         if up_to > mark.last_read_id:
             mark.last_read_id = up_to
             mark.save(update_fields=["last_read_id"])
-            publish(
-                user_group(user.pk),
-                {"type": "read.updated", "conversation": conversation.pk, "up_to": up_to},
-            )
+            publish(user_group(user.pk), events.read_updated(conversation.pk, up_to))
     return mark.last_read_id
-
-
-# --- Knock on the door ---------------------------------------------------------------
-def _communities_of(user: User) -> set[int]:
-    lived = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
-        "estate__parent_id", flat=True
-    )
-    staff = user.roles.filter(kind__in=RULES[Action.MODERATE_COMMUNITY]).values_list(
-        "place_id", flat=True
-    )
-    return {pk for pk in (*lived, *staff) if pk}
-
-
-def are_neighbours(user_id: int, other_id: int) -> bool:
-    """Whether two people share a community (as residents or its committee)."""
-    users = {u.pk: u for u in User.objects.filter(pk__in=[user_id, other_id], is_active=True)}
-    if len(users) != 2:
-        return False
-    return bool(_communities_of(users[user_id]) & _communities_of(users[other_id]))
-
-
-def knock(*, user: User, target_id: int) -> Conversation:
-    """Open (or reopen) a one-to-one conversation with a neighbour or a committee member."""
-    target = (
-        User.objects.filter(pk=target_id, is_active=True).first()
-        if isinstance(target_id, int)
-        else None
-    )
-    if target is None or target.pk == user.pk:
-        raise NotFound()
-    shared = _communities_of(user) & _communities_of(target)
-    if not shared:
-        raise NotFound()  # not a neighbour: nobody learns the person exists
-    key = f"{min(user.pk, target.pk)}:{max(user.pk, target.pk)}"
-    existing = Conversation.objects.filter(direct_key=key).first()
-    if existing is not None:
-        return existing
-    if Block.objects.filter(blocker=target, blocked=user).exists():
-        raise Forbidden(_("This person does not accept knocks from you."), code="blocked")
-    target_is_staff = bool(
-        standing(target, Place.objects.get(pk=min(shared))) & RULES[Action.MODERATE_COMMUNITY]
-    )
-    refuses = ChatSettings.objects.filter(user=target, refuse_strangers=True).exists()
-    if refuses and not target_is_staff:
-        raise Forbidden(
-            _("This neighbour only accepts knocks from people they have talked to."),
-            code="refuses_strangers",
-        )
-    try:
-        with transaction.atomic():
-            conversation = Conversation.objects.create(
-                kind=Conversation.Kind.DIRECT,
-                place_id=min(shared),
-                direct_key=key,
-                created_by=user,
-            )
-            Participant.objects.bulk_create(
-                [Participant(conversation=conversation, user=person) for person in (user, target)]
-            )
-            for me, other in ((user, target), (target, user)):
-                publish(
-                    user_group(me.pk),
-                    {
-                        "type": "conversation.joined",
-                        "conversation": conversation_out(conversation, peer=other),
-                    },
-                )
-    except IntegrityError:
-        return Conversation.objects.get(direct_key=key)
-    return conversation

@@ -1,4 +1,4 @@
-"""People in chat: my privacy settings, whom I block, and the neighbours I may reach.
+"""People in chat, the reads: my settings, whom I block, and the neighbours I may reach.
 
 The neighbour list is a directory of real people, so it shows the least that lets a
 neighbour be recognised: name, estate and building; never room, phone or username.
@@ -8,67 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.utils.translation import gettext as _
-
-from communities.errors import Invalid, NotFound
+from communities.errors import NotFound
 from communities.models import Membership, Role, User
 from communities.rules import RULES, Action
+from communities.rules.conversations import communities_of
+from communities.shapes import person_out
 
-from .models import Block, ChatSettings
-from .services import _communities_of
-from .shapes import person_out
+from ..models import Block, ChatSettings
 
 NEIGHBOURS_MAX, QUERY_MAX = 50, 32
 
 
-# --- Settings ------------------------------------------------------------------------
 def chat_settings_of(user: User) -> ChatSettings:
     """My settings; the defaults (unsaved) until I change one."""
     return ChatSettings.objects.filter(user=user).first() or ChatSettings(user=user)
-
-
-def chat_settings_out(settings: ChatSettings) -> dict[str, Any]:
-    return {
-        "refuse_strangers": settings.refuse_strangers,
-        "hide_presence": settings.hide_presence,
-    }
-
-
-def chat_settings_update(
-    *, user: User, refuse_strangers: bool | None = None, hide_presence: bool | None = None
-) -> ChatSettings:
-    """Change the settings given; ``None`` leaves one as it is."""
-    with transaction.atomic():
-        settings, _created = ChatSettings.objects.select_for_update().get_or_create(user=user)
-        changed = []
-        if refuse_strangers is not None:
-            settings.refuse_strangers = refuse_strangers
-            changed.append("refuse_strangers")
-        if hide_presence is not None:
-            settings.hide_presence = hide_presence
-            changed.append("hide_presence")
-        if changed:
-            settings.save(update_fields=changed)
-    return settings
-
-
-# --- Blocks --------------------------------------------------------------------------
-def block(*, user: User, target_id: int) -> Block:
-    """Refuse knocks, direct messages and letters from ``target`` (idempotent)."""
-    if target_id == user.pk:
-        message = _("You cannot block yourself.")
-        raise Invalid(message, code="self", errors={"user_id": message})
-    target = User.objects.filter(pk=target_id, is_active=True).first()
-    if target is None:
-        raise NotFound()
-    blocked, _created = Block.objects.get_or_create(blocker=user, blocked=target)
-    return blocked
-
-
-def unblock(*, user: User, target_id: int) -> None:
-    """Accept them again (idempotent)."""
-    Block.objects.filter(blocker=user, blocked_id=target_id).delete()
 
 
 def blocked_people(user: User) -> list[dict[str, Any]]:
@@ -83,7 +36,7 @@ def neighbours(user: User, community_id: int, q: str = "") -> list[dict[str, Any
     Only people who go by a real name are listed, so a login name (a phone number)
     never shows.
     """
-    if community_id not in _communities_of(user):
+    if community_id not in communities_of(user):
         raise NotFound()
     q = (q or "").strip()[:QUERY_MAX]
     residents = (
