@@ -10,3 +10,7 @@ from django.dispatch import Signal
 estate_created = Signal()
 # A join application was approved: ``membership`` (a Membership, saved).
 membership_approved = Signal()
+# A moderator hid or removed an item (chat's messages, the boards' posts and comments):
+# ``target_kind``, ``target_id``, ``actor``, ``note``. Moderation marks its open report
+# acted on.
+content_moderated = Signal()

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, Place, User
-from communities.moderation import claims
 from communities.moderation.models import TargetKind
+from communities.moderation.settle import settle
 from communities.rules.conversations import addressed_to, communities_of, refuse_letter
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed, user_group
@@ -98,7 +98,5 @@ def letter_mark_read(*, user: User, letter_id: int) -> Letter:
         publish(user_group(letter.sender_id), event)
         if letter.committee_id is not None:
             publish(community_staff_feed(letter.committee_id), event)
-            claims.settle(
-                community_id=letter.committee_id, kind=TargetKind.LETTER, item_id=letter.pk
-            )
+            settle(community_id=letter.committee_id, kind=TargetKind.LETTER, item_id=letter.pk)
     return letter

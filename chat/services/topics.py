@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import User
-from communities.moderation import audit, claims
+from communities.moderation import audit
 from communities.moderation.models import AuditAction, TargetKind
+from communities.moderation.settle import settle
 from communities.rules import RULES, Action, gatekeeping
 from communities.rules.conversations import may_start_topic
 from realtime.feeds import publish
@@ -109,7 +110,7 @@ def _proposal_decided(actor: User, conversation: Conversation, approved: bool, r
         community_staff_feed(conversation.place_id),
         events.topic_proposal_decided(conversation, approved=approved),
     )
-    claims.settle(
+    settle(
         community_id=conversation.place_id,
         kind=TargetKind.TOPIC_PROPOSAL,
         item_id=conversation.pk,
@@ -215,7 +216,7 @@ def topic_group_decide(*, actor: User, participant_id: int, approve: bool) -> Pa
         )
         publish(user_group(row.user_id), events.topic_application_decided(row))
         publish(community_staff_feed(community.pk), events.topic_application_decided(row))
-        claims.settle(community_id=community.pk, kind=TargetKind.TOPIC_APPLICATION, item_id=row.pk)
+        settle(community_id=community.pk, kind=TargetKind.TOPIC_APPLICATION, item_id=row.pk)
         if approve:
             publish(user_group(row.user_id), events.conversation_joined(row.conversation))
     return row

@@ -4,195 +4,52 @@ selector and shapes the answer with ``shapes.py`` (the same shapes the live fram
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from communities.api import LOGGED_IN, current_user
-from communities.rules.boards import BoardAccess, may_edit
+from communities.rules.boards import BoardAccess
 from communities.rules.words import filter_matches_of
-from communities.shapes import PersonOut
 
-from . import selectors, services
+from . import moderation, selectors, services
 from .models import Post
+from .schemas import (
+    AttachmentOut,
+    BoardOut,
+    BoardPatch,
+    CommentIn,
+    CommentOut,
+    ImageOut,
+    LikeOut,
+    ObservedOut,
+    PageOut,
+    PinIn,
+    PostDetailOut,
+    PostIn,
+    PostPatch,
+    PostSummaryOut,
+    ReviewIn,
+    ReviewPostOut,
+    RevisionOut,
+    StateIn,
+    ThreadOut,
+    UnreadOut,
+    WantOut,
+)
 from .shapes import (
     attachment_out,
     board_out,
     comment_out,
     image_out,
-    post_detail,
     post_summary,
     revision_out,
 )
 
 router = Router(auth=LOGGED_IN, tags=["boards"])
-
-
-# --- Shapes -------------------------------------------------------------------------------
-
-
-class PlaceOut(Schema):
-    id: int
-    name: str
-    kind: str
-
-
-class BoardOut(Schema):
-    id: int
-    kind: str
-    place: PlaceOut
-    can_post: bool
-    can_comment: bool  # and like
-    can_moderate: bool  # hide, restore, delete, pin, review, board settings
-    can_manage: bool  # pin and hide (moderators, and a property manager on their board)
-    requires_review: bool
-    unread: int
-
-
-class BoardRefOut(Schema):
-    id: int
-    kind: str
-    place_id: int
-
-
-class ImageOut(Schema):
-    id: int
-    url: str
-    thumbnail_url: str
-    width: int
-    height: int
-
-
-class AttachmentOut(Schema):
-    id: int
-    url: str
-    name: str
-    size: int
-
-
-class PostSummaryOut(Schema):
-    id: int
-    board: BoardRefOut
-    title: str
-    excerpt: str
-    author: PersonOut
-    status: str
-    pinned: bool
-    urgent: bool
-    expires_at: str | None
-    created_at: str
-    edited_at: str | None
-    likes: int
-    comments: int
-    reads: int
-    images: list[ImageOut]
-    extra: dict[str, Any]
-
-
-class ReviewPostOut(PostSummaryOut):
-    # The community's filter words the post contains (why it waits), for the moderators.
-    filter_words: list[str]
-
-
-class PostDetailOut(PostSummaryOut):
-    body: str
-    attachments: list[AttachmentOut]
-    liked: bool
-    can_edit: bool
-    can_comment: bool
-    can_moderate: bool
-    can_manage: bool
-    revisions: int
-
-
-class PageOut(Schema):
-    pinned: list[PostSummaryOut]
-    posts: list[PostSummaryOut]
-    next_before: int | None
-
-
-class CommentOut(Schema):
-    id: int
-    post_id: int
-    parent_id: int | None
-    author: PersonOut
-    body: str
-    status: str
-    created_at: str
-
-
-class ThreadOut(CommentOut):
-    replies: list[CommentOut]
-
-
-class RevisionOut(Schema):
-    id: int
-    editor: PersonOut
-    title: str
-    body: str
-    extra: dict[str, Any]
-    at: str
-
-
-class PostIn(Schema):
-    title: str
-    body: str
-    image_ids: list[int] | None = None
-    attachment_ids: list[int] | None = None
-    pinned: bool = False
-    urgent: bool = False
-    expires_at: datetime | None = None
-    extra: dict[str, Any] | None = None
-
-
-class PostPatch(Schema):
-    title: str | None = None
-    body: str | None = None
-    image_ids: list[int] | None = None
-    attachment_ids: list[int] | None = None
-    pinned: bool | None = None
-    urgent: bool | None = None
-    expires_at: datetime | None = None
-    extra: dict[str, Any] | None = None
-
-
-class PinIn(Schema):
-    pinned: bool
-
-
-class StateIn(Schema):
-    state: Literal["available", "reserved", "given"] | None = None
-    resolved: bool | None = None
-
-
-class WantOut(Schema):
-    conversation_id: int
-
-
-class LikeOut(Schema):
-    likes: int
-    liked: bool
-
-
-class CommentIn(Schema):
-    body: str
-    parent_id: int | None = None
-
-
-class ReviewIn(Schema):
-    decision: Literal["approve", "reject"]
-    reason: str = ""
-
-
-class BoardPatch(Schema):
-    requires_review: bool
-
-
-class UnreadOut(Schema):
-    unread: int
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -202,14 +59,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _detail(request: HttpRequest, post: Post, access: BoardAccess) -> dict[str, Any]:
-    user = current_user(request)
-    return post_detail(
-        post,
-        liked=selectors.liked_by(user, post),
-        access=access,
-        can_edit=may_edit(access, post, user.pk),
-        revisions=post.revisions.count(),
-    )
+    return selectors.post_detail_of(current_user(request), post, access)
 
 
 def _reload(request: HttpRequest, post_id: int) -> dict[str, Any]:
@@ -224,13 +74,6 @@ def board_list(request: HttpRequest, place: int | None = None) -> list[dict[str,
     boards = selectors.boards_of(user, place_id=place)
     unread = selectors.unread_counts(user, [board for board, _ in boards])
     return [board_out(board, access, unread=unread[board.pk]) for board, access in boards]
-
-
-class ObservedOut(Schema):
-    id: int
-    name: str
-    kind: str
-    street: str
 
 
 @router.get("/boards/places", response=list[ObservedOut])
@@ -346,13 +189,13 @@ def post_revisions(request: HttpRequest, post_id: int) -> list[dict[str, Any]]:
 
 @router.post("/boards/posts/{int:post_id}/hide", response=PostDetailOut)
 def post_hide(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    services.post_hide(actor=current_user(request), post_id=post_id)
+    moderation.post_hide(actor=current_user(request), post_id=post_id)
     return _reload(request, post_id)
 
 
 @router.post("/boards/posts/{int:post_id}/restore", response=PostDetailOut)
 def post_restore(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    services.post_restore(actor=current_user(request), post_id=post_id)
+    moderation.post_restore(actor=current_user(request), post_id=post_id)
     return _reload(request, post_id)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -27,6 +28,7 @@ from .models import (
     PostRevision,
     UrgentAck,
 )
+from .shapes import post_detail
 
 PAGE = 20
 PAGE_MAX = 50
@@ -307,4 +309,15 @@ def review_queue(user: User, *, community_id: int | None = None) -> list[Post]:
             status=Post.Status.PENDING,
         )
         .order_by("id")[:200]
+    )
+
+
+def post_detail_of(user: User, post: Post, access: BoardAccess) -> dict[str, Any]:
+    """The full shape of a post for ``user`` (whose ``access`` to its board is known)."""
+    return post_detail(
+        post,
+        liked=liked_by(user, post),
+        access=access,
+        can_edit=may_edit(access, post, user.pk),
+        revisions=post.revisions.count(),
     )

@@ -9,21 +9,14 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from chat import selectors as chat_selectors
-from chat.models import Conversation, Message
-from chat.shapes import conversation_out, message_out
+from chat import moderation as chat_moderation
 from communities.api import LOGGED_IN, current_user
-from communities.boards import selectors as board_selectors
-from communities.boards import services as board_services
-from communities.boards.api import CommentOut, PostDetailOut
-from communities.boards.models import Post
-from communities.boards.shapes import comment_out, post_detail
-from communities.rules.boards import board_access, may_edit
-from communities.rules.conversations import moderation_flags
-from communities.rules.reach import Reach
+from communities.boards import moderation as board_moderation
+from communities.boards.moderation import CommentOut, PostDetailOut
 from communities.shapes import PersonOut
 
 from . import selectors, services
+from .audit import clean_reason
 from .shapes import audit_out, restriction_out, word_filter_out
 
 router = Router(auth=LOGGED_IN, tags=["moderation"])
@@ -156,30 +149,6 @@ class AuditOut(Schema):
     at: datetime
 
 
-def _message(request: HttpRequest, message: Message) -> dict[str, Any]:
-    """A message as its moderator sees it (marked, with the excerpt of what it replies to)."""
-    return message_out(message, likes=message.likes.count(), moderator=True)
-
-
-def _conversation(request: HttpRequest, conversation: Conversation) -> dict[str, Any]:
-    user = current_user(request)
-    flags = moderation_flags(user, [conversation])[conversation.pk]
-    return conversation_out(conversation, moderate=flags.moderate, muted_until=flags.muted_until)
-
-
-def _post(request: HttpRequest, post: Post) -> dict[str, Any]:
-    """The post as the moderator now sees it (a removed one too)."""
-    user = current_user(request)
-    access = board_access(Reach.of(user), post.board)
-    return post_detail(
-        post,
-        access=access,
-        liked=board_selectors.liked_by(user, post),
-        can_edit=may_edit(access, post, user.pk),
-        revisions=post.revisions.count(),
-    )
-
-
 # --- Reports ------------------------------------------------------------------------------
 @router.post("/moderation/reports", response={200: ReportOut, 201: ReportOut})
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
@@ -226,24 +195,27 @@ def message_moderate(
     """Hide or remove (a reason is required), restore, pin or unpin a message."""
     actor = current_user(request)
     if verb == "hide":
-        message = services.message_hide(actor=actor, message_id=message_id, reason=payload.reason)
+        message = chat_moderation.message_hide(
+            actor=actor, message_id=message_id, reason=payload.reason
+        )
     elif verb == "remove":
-        message = services.message_remove(actor=actor, message_id=message_id, reason=payload.reason)
+        message = chat_moderation.message_remove(
+            actor=actor, message_id=message_id, reason=payload.reason
+        )
     elif verb == "restore":
-        message = services.message_restore(
+        message = chat_moderation.message_restore(
             actor=actor, message_id=message_id, reason=payload.reason
         )
     else:
-        message = services.message_pin(
+        message = chat_moderation.message_pin(
             actor=actor, message_id=message_id, pinned=verb == "pin", reason=payload.reason
         )
-    return _message(request, message)
+    return chat_moderation.message_as_moderator(message)
 
 
 @router.get("/moderation/conversations/{int:conversation_id}/pinned", response=list[MessageOut])
 def pinned_list(request: HttpRequest, conversation_id: int) -> list[dict[str, Any]]:
-    conversation = chat_selectors.conversation_for(current_user(request), conversation_id)
-    return [message_out(m) for m in chat_selectors.pinned_messages(conversation)]
+    return chat_moderation.pinned_of(current_user(request), conversation_id)
 
 
 # --- Posts and comments -------------------------------------------------------------------
@@ -256,13 +228,13 @@ def post_moderate(
 ) -> dict[str, Any]:
     actor = current_user(request)
     if verb == "hide":
-        services.clean_reason(payload.reason, required=True)  # the old endpoint takes none
-        post = board_services.post_hide(actor=actor, post_id=post_id, reason=payload.reason)
+        clean_reason(payload.reason, required=True)  # the boards' own endpoint takes none
+        post = board_moderation.post_hide(actor=actor, post_id=post_id, reason=payload.reason)
     elif verb == "remove":
-        post = board_services.post_remove(actor=actor, post_id=post_id, reason=payload.reason)
+        post = board_moderation.post_remove(actor=actor, post_id=post_id, reason=payload.reason)
     else:
-        post = board_services.post_restore(actor=actor, post_id=post_id, reason=payload.reason)
-    return _post(request, post)
+        post = board_moderation.post_restore(actor=actor, post_id=post_id, reason=payload.reason)
+    return board_moderation.post_as_moderator(actor, post)
 
 
 @router.post("/moderation/comments/{int:comment_id}/{verb}", response=CommentOut)
@@ -274,27 +246,28 @@ def comment_moderate(
 ) -> dict[str, Any]:
     actor = current_user(request)
     if verb == "hide":
-        services.clean_reason(payload.reason, required=True)
-        comment = board_services.comment_hide(
+        clean_reason(payload.reason, required=True)
+        comment = board_moderation.comment_hide(
             actor=actor, comment_id=comment_id, reason=payload.reason
         )
     elif verb == "remove":
-        comment = board_services.comment_remove(
+        comment = board_moderation.comment_remove(
             actor=actor, comment_id=comment_id, reason=payload.reason
         )
     else:
-        comment = board_services.comment_restore(
+        comment = board_moderation.comment_restore(
             actor=actor, comment_id=comment_id, reason=payload.reason
         )
-    return comment_out(comment, moderator=True)
+    return board_moderation.comment_as_moderator(comment)
 
 
 # --- Conversations, mutes -----------------------------------------------------------------
 def _lock(request: HttpRequest, conversation_id: int, locked: bool, reason: str) -> dict[str, Any]:
-    conversation = services.conversation_lock(
-        actor=current_user(request), conversation_id=conversation_id, locked=locked, reason=reason
+    actor = current_user(request)
+    conversation = chat_moderation.conversation_lock(
+        actor=actor, conversation_id=conversation_id, locked=locked, reason=reason
     )
-    return _conversation(request, conversation)
+    return chat_moderation.conversation_as_moderator(actor, conversation)
 
 
 @router.post("/moderation/conversations/{int:conversation_id}/lock", response=ConversationOut)

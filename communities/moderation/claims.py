@@ -5,8 +5,8 @@ Opening an item in the console claims it; everyone else's console shows who has 
 (``console.claimed`` on the committee's staff feed). A second member's claim is refused
 with 409 naming the holder, unless they take it over on purpose (``force``). A claim
 lapses after ``console.claim_ttl()`` without renewal (the holder closed the laptop), and
-ends when the item is decided: the deciding service calls ``settle``, which also tells
-every console to drop the item (``console.item_removed``).
+ends when the item is decided: the deciding service calls ``settle.settle``, which also
+tells every console to drop the item (``console.item_removed``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from realtime.groups import community_staff_feed
 from . import gatekeeping
 from .console import Located, claim_ttl, item_locate
 from .models import Claim, Gate
+from .settle import settle  # noqa: F401  (until every caller imports it from settle)
 
 
 # --- Events: one builder per type ------------------------------------------------------------
@@ -41,11 +42,6 @@ def claimed_event(kind: str, item_id: int, claim: Claim | None) -> dict[str, Any
         "by": person_out(claim.claimed_by) if claim else None,
         "at": claim.claimed_at.isoformat() if claim else None,
     }
-
-
-def item_removed_event(kind: str, item_id: int) -> dict[str, Any]:
-    """To the committee's consoles: the item was decided and leaves the console."""
-    return {"type": "console.item_removed", "kind": kind, "item_id": item_id}
 
 
 # --- Writes ----------------------------------------------------------------------------------
@@ -135,13 +131,6 @@ def release(*, actor: User, kind: str, item_id: int, force: bool = False) -> Non
         publish(
             community_staff_feed(located.console.community.pk), claimed_event(kind, item_id, None)
         )
-
-
-def settle(*, community_id: int, kind: str, item_id: int) -> None:
-    """An item was decided: its claim ends and every console drops it. Call inside the
-    deciding transaction (the frame leaves after commit)."""
-    Claim.objects.filter(target_kind=kind, target_id=item_id).delete()
-    publish(community_staff_feed(community_id), item_removed_event(kind, item_id))
 
 
 def item_refer(*, actor: User, kind: str, item_id: int, note: str = "") -> Gate:

@@ -16,24 +16,22 @@ above it may read it but not act (``may_decide`` is false for them).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Model, QuerySet, When
+from django.db.models import Count, F, Model, QuerySet
 from django.utils import timezone
 
-from chat.models import Conversation, Letter, Message, Participant
-from communities.boards.models import Comment, Post
+from chat import moderation as chat_moderation
+from communities.boards import moderation as board_moderation
 from communities.errors import NotFound
 from communities.models import (
     COMMUNITY_KINDS,
     AccessLog,
     JoinApplication,
     Place,
-    PlaceKind,
     Role,
     RoleKind,
     User,
@@ -41,10 +39,11 @@ from communities.models import (
 from communities.rules import RULES, Action, places_where, standing
 from communities.rules import gatekeeping as gate_rules
 from communities.shapes import person_out
-from communities.volunteering.models import ReportIn
+from communities.volunteering import moderation as volunteering_moderation
 
 from . import gatekeeping
 from .models import Claim, Report, ReportEntry, TargetKind
+from .sources import Source, short
 
 # The order the console shows its groups in.
 KINDS: tuple[str, ...] = (
@@ -58,7 +57,6 @@ KINDS: tuple[str, ...] = (
 )
 # At most this many items of one kind are listed (the oldest first).
 PER_KIND = 200
-SUMMARY = 120
 
 
 def claim_ttl() -> timedelta:
@@ -76,36 +74,12 @@ class Console:
     secretary: bool  # the party secretary: delegates gatekeeping
 
 
-def _short(text: str) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= SUMMARY else text[: SUMMARY - 1] + "…"
-
-
 # --- Where each kind of item comes from ----------------------------------------------------
-def _community_of_post() -> Case:
-    """A post's community: its board's place, or the community of an estate's board."""
-    return Case(
-        When(board__place__kind=PlaceKind.ESTATE, then=F("board__place__parent_id")),
-        default=F("board__place_id"),
-        output_field=IntegerField(),
-    )
-
-
-@dataclass(frozen=True)
-class Source:
-    kind: str
-    # Every item of the kind, whatever its state, with ``console_community`` annotated.
-    everything: Callable[[], QuerySet[Any]]
-    # The filter that keeps the ones still waiting.
-    waiting: dict[str, Any]
-    shape: Callable[[Any], dict[str, Any]]
-
-
 def _application(item: JoinApplication) -> dict[str, Any]:
     estate = item.estate
     return {
         "title": item.real_name,
-        "summary": _short(item.note),
+        "summary": short(item.note),
         "author": person_out(item.applicant),
         "link": f"/review?community={estate.parent_id}",
         "extra": {
@@ -115,17 +89,6 @@ def _application(item: JoinApplication) -> dict[str, Any]:
             "room": item.room,
             "living_away": item.living_away,
         },
-    }
-
-
-def _post(item: Post) -> dict[str, Any]:
-    board = item.board
-    return {
-        "title": item.title,
-        "summary": _short(item.body_text),
-        "author": person_out(item.author),
-        "link": f"/boards/posts/{item.pk}",
-        "extra": {"board": {"id": board.pk, "kind": board.kind, "place_id": board.place_id}},
     }
 
 
@@ -148,116 +111,29 @@ def _report(item: Report) -> dict[str, Any]:
     }
 
 
-def _topic_proposal(item: Conversation) -> dict[str, Any]:
-    return {
-        "title": item.title,
-        "summary": _short(item.description),
-        "author": person_out(item.created_by) if item.created_by else None,
-        "link": f"/chat/topics?community={item.place_id}",
-        "extra": {"description": item.description},
-    }
-
-
-def _topic_application(item: Participant) -> dict[str, Any]:
-    conversation = item.conversation
-    return {
-        "title": conversation.title,
-        "summary": _short(item.note),
-        "author": person_out(item.user),
-        "link": f"/chat/topics?community={conversation.place_id}",
-        "extra": {"conversation": {"id": conversation.pk, "title": conversation.title}},
-    }
-
-
-def _letter(item: Letter) -> dict[str, Any]:
-    return {
-        "title": item.subject,
-        "summary": _short(item.body),
-        "author": person_out(item.sender),
-        "link": f"/letters/{item.pk}",
-        "extra": {},
-    }
-
-
-def _report_in(item: ReportIn) -> dict[str, Any]:
-    return {
-        "title": item.user.name,
-        "summary": _short(item.note),
-        "author": person_out(item.user),
-        "link": f"/party?community={item.community_id}",
-        "extra": {
-            "home_branch": item.home_branch,
-            "note": item.note,
-            "show_identity": item.show_identity,
-        },
-    }
-
-
 SOURCES: dict[str, Source] = {
-    TargetKind.APPLICATION: Source(
-        TargetKind.APPLICATION,
-        lambda: JoinApplication.objects.select_related("estate", "applicant").annotate(
-            console_community=F("estate__parent_id"), console_at=F("created_at")
+    source.kind: source
+    for source in (
+        Source(
+            TargetKind.APPLICATION,
+            lambda: JoinApplication.objects.select_related("estate", "applicant").annotate(
+                console_community=F("estate__parent_id"), console_at=F("created_at")
+            ),
+            {"status": JoinApplication.Status.PENDING},
+            _application,
         ),
-        {"status": JoinApplication.Status.PENDING},
-        _application,
-    ),
-    TargetKind.POST: Source(
-        TargetKind.POST,
-        lambda: Post.objects.select_related("board", "author").annotate(
-            console_community=_community_of_post(), console_at=F("created_at")
+        Source(
+            TargetKind.REPORT,
+            lambda: Report.objects.select_related("target_author").annotate(
+                console_community=F("community_id"), console_at=F("first_at")
+            ),
+            {"status": Report.Status.OPEN},
+            _report,
         ),
-        {"status": Post.Status.PENDING},
-        _post,
-    ),
-    TargetKind.REPORT: Source(
-        TargetKind.REPORT,
-        lambda: Report.objects.select_related("target_author").annotate(
-            console_community=F("community_id"), console_at=F("first_at")
-        ),
-        {"status": Report.Status.OPEN},
-        _report,
-    ),
-    TargetKind.TOPIC_PROPOSAL: Source(
-        TargetKind.TOPIC_PROPOSAL,
-        lambda: (
-            Conversation.objects.filter(kind=Conversation.Kind.TOPIC)
-            .select_related("created_by")
-            .annotate(console_community=F("place_id"), console_at=F("created_at"))
-        ),
-        {"approved": False},
-        _topic_proposal,
-    ),
-    TargetKind.TOPIC_APPLICATION: Source(
-        TargetKind.TOPIC_APPLICATION,
-        lambda: (
-            Participant.objects.filter(
-                conversation__kind=Conversation.Kind.TOPIC, conversation__approved=True
-            )
-            .select_related("conversation", "user")
-            .annotate(console_community=F("conversation__place_id"), console_at=F("joined_at"))
-        ),
-        {"status": Participant.Status.PENDING},
-        _topic_application,
-    ),
-    TargetKind.LETTER: Source(
-        TargetKind.LETTER,
-        lambda: (
-            Letter.objects.filter(committee__isnull=False)
-            .select_related("sender")
-            .annotate(console_community=F("committee_id"), console_at=F("created_at"))
-        ),
-        {"read_at__isnull": True},
-        _letter,
-    ),
-    TargetKind.REPORT_IN: Source(
-        TargetKind.REPORT_IN,
-        lambda: ReportIn.objects.select_related("user").annotate(
-            console_community=F("community_id"), console_at=F("created_at")
-        ),
-        {"status": ReportIn.Status.PENDING},
-        _report_in,
-    ),
+        *board_moderation.CONSOLE_SOURCES,
+        *chat_moderation.CONSOLE_SOURCES,
+        *volunteering_moderation.CONSOLE_SOURCES,
+    )
 }
 
 
@@ -323,16 +199,8 @@ def _report_details(reports: list[Report], shaped: dict[int, dict[str, Any]]) ->
     wanted: dict[str, list[int]] = {}
     for report in reports:
         wanted.setdefault(report.target_kind, []).append(report.target_id)
-    conversations = dict(
-        Message.objects.filter(pk__in=wanted.get(TargetKind.MESSAGE, [])).values_list(
-            "pk", "conversation_id"
-        )
-    )
-    comment_posts = dict(
-        Comment.objects.filter(pk__in=wanted.get(TargetKind.COMMENT, [])).values_list(
-            "pk", "post_id"
-        )
-    )
+    conversations = chat_moderation.conversations_of_messages(wanted.get(TargetKind.MESSAGE, []))
+    comment_posts = board_moderation.posts_of_comments(wanted.get(TargetKind.COMMENT, []))
     for report in reports:
         extra = shaped[report.pk]["extra"]
         if report.target_kind == TargetKind.MESSAGE:

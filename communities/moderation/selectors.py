@@ -11,7 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from communities.errors import Forbidden, Invalid
+from chat import moderation as chat_moderation
+from communities.boards import moderation as board_moderation
+from communities.errors import Invalid
 from communities.models import User
 from communities.rules.moderation import active_restrictions, overseen_community, staff_community
 
@@ -48,20 +50,11 @@ def reasons_of(report_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def _where(reports: list[Report]) -> dict[int, tuple[int | None, int | None]]:
     """(conversation, post) to open each reported item at: a query per kind present."""
-    from chat.models import Message
-    from communities.boards.models import Comment
-
     ids: dict[str, list[int]] = {}
     for report in reports:
         ids.setdefault(report.target_kind, []).append(report.target_id)
-    conversations = dict(
-        Message.objects.filter(pk__in=ids.get(TargetKind.MESSAGE, [])).values_list(
-            "pk", "conversation_id"
-        )
-    )
-    posts = dict(
-        Comment.objects.filter(pk__in=ids.get(TargetKind.COMMENT, [])).values_list("pk", "post_id")
-    )
+    conversations = chat_moderation.conversations_of_messages(ids.get(TargetKind.MESSAGE, []))
+    posts = board_moderation.posts_of_comments(ids.get(TargetKind.COMMENT, []))
     where: dict[int, tuple[int | None, int | None]] = {}
     for report in reports:
         if report.target_kind == TargetKind.MESSAGE:
@@ -149,11 +142,7 @@ def audit_log(
 
 def mutes_of(user: User, conversation_id: int) -> list[Restriction]:
     """A group's active mutes, for its moderators."""
-    from chat.selectors import conversation_access_for
-
-    conversation, access = conversation_access_for(user, conversation_id)
-    if not access.moderate:
-        raise Forbidden(_("Only the group's moderators may do this."), code="not_moderator")
+    conversation, _community = chat_moderation.moderated_conversation(user, conversation_id)
     return list(active_restrictions().filter(conversation=conversation).order_by("until", "id"))
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from communities.boards.models import BoardKind, Post
 from communities.errors import Forbidden
 from communities.models import Place, Role, RoleKind, User
-from communities.moderation.models import Delegation, Gate, TargetKind
+from communities.moderation.models import Delegation, Gate, Report, TargetKind
 from communities.volunteering.models import ReportIn
 
 from .places import RULES, Action
@@ -95,3 +95,18 @@ def may_decide(user: User, community: Place, target_kind: str, target_id: int) -
 def require_may_decide(user: User, community: Place, target_kind: str, target_id: int) -> None:
     if not may_decide(user, community, target_kind, target_id):
         raise Forbidden(_("Only the party secretary can decide this."), code="gated")
+
+
+def require_may_act_on(actor: User, community: Place, target_kind: str, target_id: int) -> None:
+    """Before hiding or removing an item: Forbidden ``gated`` when its open report waits
+    for the party secretary and ``actor`` is not their gatekeeper (acting on the item
+    decides the report too)."""
+    report_id = (
+        Report.objects.filter(
+            target_kind=target_kind, target_id=target_id, status=Report.Status.OPEN
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if report_id is not None:
+        require_may_decide(actor, community, TargetKind.REPORT, report_id)

@@ -10,6 +10,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from communities.boards import live, services
+from communities.boards import moderation as board_moderation
 from communities.boards.models import Comment, Post
 from tests.boards.conftest import Town, api, make_post, post_body
 from tests.chat.ws import Socket, ready
@@ -132,10 +133,10 @@ async def test_likes_comments_hiding_and_deleting_are_pushed_to_readers(town: To
     )
     for frame in await received(connected, watchers, "post.updated"):
         assert frame["post"]["title"] == "旧书两本"
-    await sync_to_async(services.post_hide)(actor=town.li_wei, post_id=post.pk)
+    await sync_to_async(board_moderation.post_hide)(actor=town.li_wei, post_id=post.pk)
     for frame in await received(connected, watchers, "post.hidden"):
         assert frame["post_id"] == post.pk
-    await sync_to_async(services.post_restore)(actor=town.li_wei, post_id=post.pk)
+    await sync_to_async(board_moderation.post_restore)(actor=town.li_wei, post_id=post.pk)
     await received(connected, watchers, "post.updated")
     await sync_to_async(services.post_delete)(actor=town.wang_fang, post_id=post.pk)
     for frame in await received(connected, watchers, "post.deleted"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.test import Client
 
+from chat.moderation import message_hide
 from communities.moderation.models import AuditEntry
-from communities.moderation.services import message_hide
 from tests.conftest import make_user
 
 from .conftest import Mod, Say

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from chat.moderation import conversation_lock, message_hide
 from communities.moderation.models import AuditEntry
-from communities.moderation.services import conversation_lock, message_hide, word_filter_update
+from communities.moderation.services import word_filter_update
 from tests.conftest import client_for
 
 from .conftest import Mod, Say

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from communities.moderation import claims
 from communities.moderation.models import Claim
+from communities.moderation.settle import settle
 from realtime.models import Event
 from tests.conftest import World, client_for, running_on_services
 from tests.moderation.test_console import Waiting, by_kind, items_url, make_waiting, post
@@ -172,7 +173,7 @@ def test_settling_an_item_ends_its_claim_and_tells_the_consoles(
     world: World, waiting: Waiting
 ) -> None:
     claims.claim(actor=world.li_wei, kind="application", item_id=waiting.application.pk)
-    claims.settle(community_id=world.meiluo.pk, kind="application", item_id=waiting.application.pk)
+    settle(community_id=world.meiluo.pk, kind="application", item_id=waiting.application.pk)
     assert not Claim.objects.exists()
     assert staff_events()[-1] == {
         "type": "console.item_removed",

@@ -15,6 +15,7 @@ from django.db import connections
 
 from communities.moderation import claims, gatekeeping
 from communities.moderation.models import Gate
+from communities.moderation.settle import item_removed_event, settle
 from realtime.models import Event
 from tests.chat.ws import Socket, ready
 from tests.conftest import World
@@ -77,7 +78,7 @@ async def test_claims_gates_and_decisions_reach_every_console_of_the_committee_o
         )
         assert frame["gate_note"] == "请书记看看"
 
-    await sync_to_async(claims.settle)(
+    await sync_to_async(settle)(
         community_id=world.meiluo.pk, kind="letter", item_id=waiting.letter.pk
     )
     for name in COMMITTEE:
@@ -111,7 +112,7 @@ def test_the_docs_name_every_console_frame_and_its_fields(doc: str) -> None:
     text = (Path(settings.BASE_DIR) / doc).read_text()
     frames = {
         "console.claimed": claims.claimed_event("letter", 5, None),
-        "console.item_removed": claims.item_removed_event("letter", 5),
+        "console.item_removed": item_removed_event("letter", 5),
         "console.gated": gatekeeping.gated_event(Gate(target_kind="letter", target_id=5)),
     }
     assert set(frames["console.claimed"]) == {"type", "kind", "item_id", "by", "at"}

@@ -16,7 +16,8 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 
 from chat.models import Message
-from communities.moderation.services import member_mute, message_hide
+from chat.moderation import message_hide
+from communities.moderation.services import member_mute
 from realtime.tokens import token_issue
 from tests.chat.test_processes import Peer, open_peer, send
 from tests.chat.ws import ready

@@ -9,11 +9,11 @@ import pytest
 
 from chat import selectors
 from chat.models import Conversation, Message
+from chat.moderation import message_hide
 from chat.services import knock, message_delete
 from chat.shapes import message_out
 from communities.errors import Forbidden
 from communities.moderation.models import AuditEntry
-from communities.moderation.services import message_hide
 from realtime.models import Event
 from tests.conftest import client_for
 

@@ -1,26 +1,28 @@
 """Residents' reports: opening and counting them, dismissing them, and marking them
-acted on when their item is hidden or removed."""
+acted on when their item is hidden or removed (chat and the boards send
+``content_moderated``; moderation/apps.py connects ``content_moderated`` below)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.selectors import message_for
+from chat import moderation as chat_moderation
 from communities import throttle
+from communities.boards import moderation as board_moderation
 from communities.errors import Conflict, Invalid, NotFound
 from communities.models import Place, User
 from communities.moderation import audit, events
+from communities.moderation.audit import clean_reason
 from communities.moderation.models import AuditAction, Report, ReportEntry, ReportReason, TargetKind
 from communities.moderation.selectors import open_report_of, report_shape
-from communities.rules import RULES, Action, community_of, gatekeeping, standing
-from communities.rules.conversations import access_to
+from communities.rules import RULES, Action, gatekeeping, standing
 from realtime.feeds import publish
 from realtime.groups import community_staff_feed
-
-from .common import clean_reason
 
 EXCERPT_MAX = 200
 REPORTABLE = (TargetKind.MESSAGE, TargetKind.POST, TargetKind.COMMENT)
@@ -29,19 +31,12 @@ REPORT_RATE = "20/600"
 
 
 # --- Reports acted on -----------------------------------------------------------------------
-def report_for_action(
-    actor: User, community: Place, target_kind: str, target_id: int
-) -> Report | None:
-    """The open report of an item about to be hidden or removed; Forbidden ``gated`` when
-    the report waits for the party secretary and ``actor`` is not their gatekeeper."""
+def content_moderated(
+    sender: Any, *, target_kind: str, target_id: int, actor: User, note: str = "", **kwargs: Any
+) -> None:
+    """An item was hidden or removed (``communities.signals.content_moderated``, inside the
+    action's transaction): its open report was acted on (live to the committee)."""
     report = open_report_of(target_kind, target_id)
-    if report is not None:
-        gatekeeping.require_may_decide(actor, community, TargetKind.REPORT, report.pk)
-    return report
-
-
-def report_actioned(report: Report | None, actor: User, note: str = "") -> None:
-    """Inside the action's transaction: the report was acted on (live to the committee)."""
     if report is None:
         return
     updated = Report.objects.filter(pk=report.pk, status=Report.Status.OPEN).update(
@@ -65,29 +60,13 @@ def _excerpt(*parts: str) -> str:
 
 def _reported(reporter: User, target_kind: str, target_id: int) -> tuple[Place, User, str]:
     """The community, author and excerpt of an item ``reporter`` can read; else 404."""
-    from communities.boards.models import Comment, Post
-    from communities.boards.selectors import post_for
-
     if target_kind == TargetKind.MESSAGE:
-        message = message_for(reporter, target_id)
-        hidden = message.moderated and not access_to(reporter, message.conversation).moderate
-        if message.deleted_at is not None or hidden:
-            raise NotFound()
-        return community_of(message.conversation.place), message.author, _excerpt(message.body)
-    if target_kind == TargetKind.POST:
-        post, _access = post_for(reporter, target_id)
-        if post.status != Post.Status.PUBLISHED:
-            raise NotFound()
-        return community_of(post.board.place), post.author, _excerpt(post.title, post.body_text)
-    comment = (
-        Comment.objects.select_related("author").filter(pk=target_id).first()
-        if isinstance(target_id, int)
-        else None
-    )
-    if comment is None or comment.status != Comment.Status.VISIBLE:
-        raise NotFound()
-    post, _access = post_for(reporter, comment.post_id)
-    return community_of(post.board.place), comment.author, _excerpt(comment.body)
+        community, author, text = chat_moderation.reported_message(reporter, target_id)
+    elif target_kind == TargetKind.POST:
+        community, author, text = board_moderation.reported_post(reporter, target_id)
+    else:
+        community, author, text = board_moderation.reported_comment(reporter, target_id)
+    return community, author, _excerpt(text)
 
 
 def report_create(

@@ -4,25 +4,23 @@ someone's memberships."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.models import Conversation
-from chat.selectors import member_ids
+from chat import moderation as chat_moderation
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Membership, Place, User
 from communities.moderation import audit, events
+from communities.moderation.audit import clean_reason
 from communities.moderation.models import AuditAction, Restriction, TargetKind
 from communities.moderation.shapes import restriction_out
 from communities.rules import RULES, Action, standing
-from communities.rules.conversations import access_to
 from communities.rules.moderation import staff_community
 from realtime.feeds import publish
 from realtime.groups import user_group
-
-from .common import clean_reason, moderated_conversation
 
 MINUTES_MAX = 30 * 24 * 60
 
@@ -53,7 +51,7 @@ def _restrict(
     community: Place,
     person: User,
     kind: str,
-    conversation: Conversation | None,
+    conversation: Any,  # a chat conversation (a mute), or None (a suspension)
     length: timedelta,
     reason: str,
 ) -> Restriction:
@@ -107,13 +105,13 @@ def member_mute(
     *, actor: User, conversation_id: int, user_id: int, minutes: int, reason: str
 ) -> Restriction:
     """Keep a member from posting in one group for a while (1 minute to 30 days)."""
-    conversation, community = moderated_conversation(actor, conversation_id)
+    conversation, community = chat_moderation.moderated_conversation(actor, conversation_id)
     length = _minutes(minutes)
     reason = clean_reason(reason, required=True)
     person = _person(user_id)
-    if person.pk == actor.pk or access_to(person, conversation).moderate:
+    if person.pk == actor.pk or chat_moderation.moderates(person, conversation):
         raise _cannot_restrict()
-    if person.pk not in member_ids(conversation.pk):
+    if not chat_moderation.is_member(conversation, person.pk):
         message = _("This person is not in the group.")
         raise Invalid(message, code="not_member", errors={"user_id": message})
     return _restrict(
@@ -156,7 +154,7 @@ def member_suspend(
 def may_lift(user: User, restriction: Restriction) -> bool:
     """A mute: the conversation's moderators; a suspension: the community's staff."""
     if restriction.conversation is not None:
-        return access_to(user, restriction.conversation).moderate
+        return chat_moderation.moderates(user, restriction.conversation)
     return bool(standing(user, restriction.community) & RULES[Action.MODERATE_COMMUNITY])
 
 

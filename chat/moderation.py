@@ -1,27 +1,53 @@
-"""Hiding, removing, restoring and pinning messages; locking groups."""
+"""Chat's door for moderation: what the moderation app calls, and nothing else of chat.
+
+Hiding, removing, restoring and pinning messages and locking groups are chat's writes
+(each with its audit entry, its live event and, for a verdict, ``content_moderated`` so an
+open report of the message is marked acted on); the guarded reads a moderator needs (the
+conversation they moderate, a message as they see it, the pinned messages); what a report
+of a message says; and where the console finds the chat items waiting for a committee.
+Who moderates what is ``communities.rules.conversations``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.models import Conversation, Message, Moderated
-from chat.selectors import message_for
-from chat.shapes import message_out
-from communities.errors import Conflict, Forbidden
+from communities import signals
+from communities.errors import Conflict, Forbidden, NotFound
 from communities.models import Place, User
-from communities.moderation import audit, events
+from communities.moderation import audit
+from communities.moderation.audit import clean_reason
 from communities.moderation.models import AuditAction, TargetKind
-from communities.rules import community_of
-from communities.rules.conversations import access_to
+from communities.moderation.sources import Source, short
+from communities.rules import community_of, gatekeeping
+from communities.rules.conversations import access_to, moderation_flags
+from communities.shapes import person_out
 from realtime.feeds import publish
 from realtime.groups import conversation_group
 
-from .common import clean_reason, moderated_conversation
-from .reports import report_actioned, report_for_action
+from . import events
+from .models import Conversation, Letter, Message, Moderated, Participant
+from .selectors import (
+    conversation_access_for,
+    conversation_for,
+    member_ids,
+    message_for,
+    pinned_messages,
+)
+from .shapes import conversation_out, message_out
+
+
+def moderated_conversation(actor: User, conversation_id: int) -> tuple[Conversation, Place]:
+    """A conversation ``actor`` moderates, and its community; 404 unseen, 403 otherwise."""
+    conversation, access = conversation_access_for(actor, conversation_id)
+    if not access.moderate:
+        raise Forbidden(_("Only the group's moderators may do this."), code="not_moderator")
+    return conversation, community_of(conversation.place)
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -50,7 +76,7 @@ def _message_verdict(*, actor: User, message_id: int, verdict: str, reason: str)
         raise Conflict(_("This message was deleted by its author."), code="deleted")
     if message.moderated == verdict:
         return message
-    report = report_for_action(actor, community, TargetKind.MESSAGE, message.pk)
+    gatekeeping.require_may_act_on(actor, community, TargetKind.MESSAGE, message.pk)
     before = _message_state(message)
     with transaction.atomic():
         message.moderated = verdict
@@ -70,7 +96,13 @@ def _message_verdict(*, actor: User, message_id: int, verdict: str, reason: str)
             after=_message_state(message),
         )
         publish(conversation_group(message.conversation_id), events.message_moderated(message))
-        report_actioned(report, actor, reason)
+        signals.content_moderated.send(
+            sender=Message,
+            target_kind=TargetKind.MESSAGE,
+            target_id=message.pk,
+            actor=actor,
+            note=reason,
+        )
     return _fresh_message(message.pk)
 
 
@@ -167,3 +199,117 @@ def conversation_lock(
         )
         publish(conversation_group(conversation.pk), events.conversation_locked(conversation))
     return conversation
+
+
+# --- What a moderator sees ------------------------------------------------------------------
+def message_as_moderator(message: Message) -> dict[str, Any]:
+    """A message as its moderator sees it (marked, with the excerpt of what it replies to)."""
+    return message_out(message, likes=message.likes.count(), moderator=True)
+
+
+def conversation_as_moderator(user: User, conversation: Conversation) -> dict[str, Any]:
+    """The conversation's shape for ``user``: whether they moderate it, until when they
+    are muted there."""
+    flags = moderation_flags(user, [conversation])[conversation.pk]
+    return conversation_out(conversation, moderate=flags.moderate, muted_until=flags.muted_until)
+
+
+def pinned_of(user: User, conversation_id: int) -> list[dict[str, Any]]:
+    """The pinned messages of a conversation ``user`` may read, the latest pinned first."""
+    conversation = conversation_for(user, conversation_id)
+    return [message_out(m) for m in pinned_messages(conversation)]
+
+
+def moderates(user: User, conversation: Conversation) -> bool:
+    return access_to(user, conversation).moderate
+
+
+def is_member(conversation: Conversation, user_id: int) -> bool:
+    """In the group (for an estate group: a resident of the estate)."""
+    return user_id in member_ids(conversation.pk)
+
+
+# --- Reports --------------------------------------------------------------------------------
+def reported_message(reporter: User, message_id: int) -> tuple[Place, User, str]:
+    """The community, author and text of a message ``reporter`` can read and report;
+    NotFound for one deleted, or taken down (unless they moderate it)."""
+    message = message_for(reporter, message_id)
+    hidden = message.moderated and not access_to(reporter, message.conversation).moderate
+    if message.deleted_at is not None or hidden:
+        raise NotFound()
+    return community_of(message.conversation.place), message.author, message.body
+
+
+def conversations_of_messages(message_ids: list[int]) -> dict[int, int]:
+    """The conversation of each message, to open a reported one at: one query."""
+    return dict(Message.objects.filter(pk__in=message_ids).values_list("pk", "conversation_id"))
+
+
+# --- The committee console ------------------------------------------------------------------
+def _topic_proposal(item: Conversation) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "summary": short(item.description),
+        "author": person_out(item.created_by) if item.created_by else None,
+        "link": f"/chat/topics?community={item.place_id}",
+        "extra": {"description": item.description},
+    }
+
+
+def _topic_application(item: Participant) -> dict[str, Any]:
+    conversation = item.conversation
+    return {
+        "title": conversation.title,
+        "summary": short(item.note),
+        "author": person_out(item.user),
+        "link": f"/chat/topics?community={conversation.place_id}",
+        "extra": {"conversation": {"id": conversation.pk, "title": conversation.title}},
+    }
+
+
+def _letter(item: Letter) -> dict[str, Any]:
+    return {
+        "title": item.subject,
+        "summary": short(item.body),
+        "author": person_out(item.sender),
+        "link": f"/letters/{item.pk}",
+        "extra": {},
+    }
+
+
+def _proposals() -> QuerySet[Conversation]:
+    return (
+        Conversation.objects.filter(kind=Conversation.Kind.TOPIC)
+        .select_related("created_by")
+        .annotate(console_community=F("place_id"), console_at=F("created_at"))
+    )
+
+
+def _applications() -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(
+            conversation__kind=Conversation.Kind.TOPIC, conversation__approved=True
+        )
+        .select_related("conversation", "user")
+        .annotate(console_community=F("conversation__place_id"), console_at=F("joined_at"))
+    )
+
+
+def _letters() -> QuerySet[Letter]:
+    return (
+        Letter.objects.filter(committee__isnull=False)
+        .select_related("sender")
+        .annotate(console_community=F("committee_id"), console_at=F("created_at"))
+    )
+
+
+CONSOLE_SOURCES = (
+    Source(TargetKind.TOPIC_PROPOSAL, _proposals, {"approved": False}, _topic_proposal),
+    Source(
+        TargetKind.TOPIC_APPLICATION,
+        _applications,
+        {"status": Participant.Status.PENDING},
+        _topic_application,
+    ),
+    Source(TargetKind.LETTER, _letters, {"read_at__isnull": True}, _letter),
+)
