@@ -1,16 +1,15 @@
 """Writes of party building and volunteering (``party``: report-in, identity, service
-projects; ``callouts``: call-outs, sign-ups, the waiting list, check-in, hours, thanks)."""
+projects; ``callouts``: call-outs, sign-ups, the waiting list; ``checkin``: check-in, hours,
+thanks)."""
 
 from .callouts import (
     callout_cancel,
     callout_create,
     callout_seen,
-    checkin_by_code,
-    roster_update,
     signup_cancel,
     signup_create,
-    thanks_post,
 )
+from .checkin import checkin_by_code, roster_update, thanks_post
 from .party import (
     identity_set,
     project_claim,

@@ -2,7 +2,8 @@
 
 validate → authorise → write in a transaction → publish live (``live.py``, sent after
 commit). Every function raises a ``communities.errors.ServiceError`` before it writes.
-The call-outs, sign-ups and check-in are in ``callouts.py``.
+The call-outs and sign-ups are in ``callouts.py``, check-in, hours and thanks in
+``checkin.py``.
 """
 
 from __future__ import annotations
