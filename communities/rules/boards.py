@@ -19,12 +19,13 @@ Comment and like: every reader except those who read through supervision alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from communities.boards.models import Board, BoardKind, Post
-from communities.models import Place, PlaceKind, RoleKind
+from communities.models import Place, PlaceKind, RoleKind, User
 
-from .places import RESIDENT, RULES, Action
+from .places import RESIDENT, RULES, Action, Verb
 from .reach import Reach
 
 STAFF = RULES[Action.MODERATE_COMMUNITY]
@@ -146,3 +147,68 @@ def sees_post(access: BoardAccess, post: Post, user_id: int) -> bool:
 
 def may_edit(access: BoardAccess, post: Post, user_id: int) -> bool:
     return post.status != Post.Status.DELETED and (access.moderate or post.author_id == user_id)
+
+
+def _on_board(verb: str) -> Callable[[User, Board], bool]:
+    return lambda user, board: bool(getattr(board_access(Reach.of(user), board), verb))
+
+
+def _on_post(test: Callable[[BoardAccess, Post, int], bool]) -> Callable[[User, Post], bool]:
+    return lambda user, post: test(board_access(Reach.of(user), post.board), post, user.pk)
+
+
+VERBS = (
+    Verb(
+        "read_board",
+        "board",
+        "read a board and its posts",
+        "district: anyone with a membership or a role under it; a community's boards: whoever "
+        "may view the community (notices and hometown: villagers living away too); property: "
+        "the estate's residents and manager, the community's staff, supervisors",
+        _on_board("read"),
+    ),
+    Verb(
+        "post_on_board",
+        "board",
+        "write a post",
+        "district: its editor; notices, guide, hometown: staff; party: the secretary and party "
+        "members; mutual aid, idle items: residents; property: the estate's manager",
+        _on_board("post"),
+    ),
+    Verb(
+        "comment_on_board",
+        "board",
+        "comment and like",
+        "every reader except those who read through supervision alone",
+        _on_board("comment"),
+    ),
+    Verb(
+        "moderate_board",
+        "board",
+        "review, hide, remove, restore and pin posts; the board's settings",
+        "the community's staff (district: its editor)",
+        _on_board("moderate"),
+    ),
+    Verb(
+        "manage_board",
+        "board",
+        "pin and hide posts",
+        "the board's moderators, and a property manager on their estate's board",
+        _on_board("manage"),
+    ),
+    Verb(
+        "see_post",
+        "post",
+        "see a post in its current state",
+        "readers of its board when published; hidden: the board's managers; pending or "
+        "rejected: its author and the board's moderators",
+        _on_post(sees_post),
+    ),
+    Verb(
+        "edit_post",
+        "post",
+        "change or delete a post",
+        "its author and the board's moderators",
+        _on_post(may_edit),
+    ),
+)

@@ -15,6 +15,7 @@ goes to a community one belongs to). Nobody learns that a non-neighbour exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,7 @@ from communities.errors import Forbidden
 from communities.models import Membership, Place, User
 
 from .moderation import active_restrictions, community_of_conversation
-from .places import RESIDENT, RULES, Action, can, standing
+from .places import RESIDENT, RULES, Action, Verb, can, standing
 
 STAFF = RULES[Action.MODERATE_COMMUNITY]
 
@@ -231,3 +232,70 @@ def addressed_to(user: User, letter: Letter) -> bool:
 
 def may_read_letter(user: User, letter: Letter) -> bool:
     return letter.sender_id == user.pk or addressed_to(user, letter)
+
+
+def _in(verb: str) -> Callable[[User, Conversation], bool]:
+    return lambda user, conversation: bool(getattr(access_to(user, conversation), verb))
+
+
+def _topic(verb: str) -> Callable[[User, Conversation], bool]:
+    return lambda user, conversation: (
+        conversation.kind == Conversation.Kind.TOPIC
+        and bool(getattr(topic_access(user, conversation), verb))
+    )
+
+
+VERBS = (
+    Verb(
+        "read_conversation",
+        "conversation",
+        "read a conversation's messages",
+        "estate group: its residents, the community's staff and supervisors; topic group: "
+        "its members once approved, the staff, its admins; knock: the two people",
+        _in("read"),
+    ),
+    Verb(
+        "post_in_conversation",
+        "conversation",
+        "send messages (unless muted, suspended, blocked or the group is read-only)",
+        "estate group: its residents and the staff; topic group and knock: its members",
+        _in("post"),
+    ),
+    Verb(
+        "moderate_conversation",
+        "conversation",
+        "hide, remove, restore and pin messages; lock the group; mute members",
+        "estate and topic groups: the community's staff; topic groups: their admins too",
+        _in("moderate"),
+    ),
+    Verb(
+        "see_topic_group",
+        "topic group",
+        "see a topic group in the directory and apply to it",
+        "approved: whoever may view the community; a proposal: the staff and its proposer; "
+        "members always",
+        _topic("sees"),
+    ),
+    Verb(
+        "run_topic_group",
+        "topic group",
+        "decide applications and remove members",
+        "its admins and the community's staff (only the staff remove an admin)",
+        _topic("admin"),
+    ),
+    Verb(
+        "reach_neighbour",
+        "person",
+        "knock on their door (a direct conversation) or write them a letter",
+        "people who share a community with them, as residents or its committee (unless they "
+        "blocked you, or refuse strangers and are not the committee)",
+        lambda user, other: are_neighbours(user.pk, other.pk),
+    ),
+    Verb(
+        "read_letter",
+        "letter",
+        "read a letter",
+        "its sender and addressee; for a letter to the committee, the community's staff",
+        may_read_letter,
+    ),
+)

@@ -23,7 +23,7 @@ from communities.models import Place, Role, RoleKind, User
 from communities.moderation.models import Delegation, Gate, Report, TargetKind
 from communities.volunteering.models import ReportIn
 
-from .places import RULES, Action
+from .places import RULES, Action, Verb
 
 # Why a post on the party board is gated without anyone referring it.
 PARTY_BOARD_NOTE = gettext_lazy("Posts on the party-building board are decided by the secretary.")
@@ -110,3 +110,15 @@ def require_may_act_on(actor: User, community: Place, target_kind: str, target_i
     )
     if report_id is not None:
         require_may_decide(actor, community, TargetKind.REPORT, report_id)
+
+
+VERBS = (
+    Verb(
+        "decide_gated_items",
+        "community",
+        "decide the items waiting for the party secretary (把关): referred ones, party-board "
+        "posts in review, report-ins",
+        "the community's party secretary and whoever they delegated to",
+        is_gatekeeper,
+    ),
+)

@@ -20,7 +20,7 @@ from communities.errors import Forbidden, NotFound
 from communities.models import Place, PlaceKind, User
 from communities.moderation.models import AuditAction, AuditEntry, Restriction
 
-from .places import RULES, Action, standing
+from .places import RULES, Action, Verb, standing
 
 STAFF = RULES[Action.MODERATE_COMMUNITY]
 SUPERVISORS = RULES[Action.SUPERVISE]
@@ -147,3 +147,18 @@ def removed_by_moderator(target_kind: str, target_id: int) -> bool:
         .first()
     )
     return last == AuditAction.REMOVE
+
+
+def _oversees(user: User, community: Place) -> bool:
+    return community.is_community and bool(standing(user, community) & (STAFF | SUPERVISORS))
+
+
+VERBS = (
+    Verb(
+        "oversee_moderation",
+        "community",
+        "read the community's reports, suspensions, audit log and committee console",
+        "the community's staff, and the street and district supervisors above it",
+        _oversees,
+    ),
+)

@@ -12,7 +12,10 @@ docs/permissions.md is generated from ``RULES`` and the other rule modules' verb
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -115,3 +118,18 @@ def places_where(user: User, action: Action, *, kinds: frozenset[str]) -> list[P
     for prefix in prefixes:
         under |= Q(path__startswith=prefix)
     return list(Place.objects.filter(under, kind__in=kinds).order_by("path"))
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One thing a person may or may not do to one kind of resource, for ``rules.can``.
+
+    ``label`` says what it lets one do and ``who`` who may, in words, for the generated
+    docs/permissions.md; ``check`` decides. Place-level actions are ``Action`` instead.
+    """
+
+    name: str
+    resource: str
+    label: str
+    who: str
+    check: Callable[[User, Any], bool]

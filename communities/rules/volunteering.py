@@ -9,6 +9,7 @@ from a ``boards.rules.Reach`` (loaded once), without queries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from communities.errors import NotFound
@@ -16,7 +17,7 @@ from communities.models import COMMUNITY_KINDS, Place, RoleKind, User
 from communities.volunteering.models import Audience
 
 from .gatekeeping import is_gatekeeper
-from .places import RESIDENT, RULES, Action, standing
+from .places import RESIDENT, RULES, Action, Verb, standing
 
 STAFF = RULES[Action.MODERATE_COMMUNITY]
 SUPERVISORS = RULES[Action.SUPERVISE]
@@ -117,3 +118,46 @@ def branch_for(user: User, community_id: int, *, gatekeeping: bool = True) -> Br
     if not branch.viewer and not branch.gatekeeper:
         raise NotFound()
     return branch
+
+
+def _branch(prop: str) -> Callable[[User, Place], bool]:
+    return lambda user, community: bool(getattr(Branch.of(user, community), prop))
+
+
+VERBS = (
+    Verb(
+        "see_party_branch",
+        "community",
+        "see everything of the party branch: hidden members, report-ins, hours",
+        "the community's staff, and the party secretary's delegates",
+        _branch("branch"),
+    ),
+    Verb(
+        "see_projects",
+        "community",
+        "see the branch's service projects",
+        "party members and the secretary, the staff, delegates, supervisors",
+        _branch("sees_projects"),
+    ),
+    Verb(
+        "claim_projects",
+        "community",
+        "take on a service project and add progress notes",
+        "the community's party members and secretary",
+        _branch("claims_projects"),
+    ),
+    Verb(
+        "manage_projects",
+        "community",
+        "create and change service projects",
+        "the community's staff",
+        _branch("manages_projects"),
+    ),
+    Verb(
+        "organise_callouts",
+        "community",
+        "post volunteer call-outs and run them: rosters, check-in, hours, thanks",
+        "the community's staff",
+        _branch("organiser"),
+    ),
+)

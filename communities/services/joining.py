@@ -16,8 +16,8 @@ from .. import events, throttle
 from ..errors import Conflict, Invalid, NotFound
 from ..idcard import check_id_card, id_card_digest
 from ..models import JoinApplication, PlaceKind, User
-from ..moderation import claims
 from ..moderation.models import TargetKind
+from ..moderation.settle import settle
 from ..phone import normalize_phone, phone_code_consume
 from ..selectors import estate_by_join_code
 
@@ -182,7 +182,7 @@ def application_withdraw(*, applicant: User, application_id: int) -> JoinApplica
         application.save(update_fields=["status", "decided_at"])
         community_id = application.estate.parent_id or 0
         publish(community_staff_feed(community_id), events.application_decided(application))
-        claims.settle(
+        settle(
             community_id=community_id, kind=TargetKind.APPLICATION, item_id=application.pk
         )
     return application

@@ -13,8 +13,9 @@ from realtime.groups import community_staff_feed, user_group
 from .. import events, signals
 from ..errors import Conflict, Invalid, NotFound
 from ..models import AwayMembership, JoinApplication, Membership, User
-from ..moderation import audit, claims
+from ..moderation import audit
 from ..moderation.models import AuditAction, TargetKind
+from ..moderation.settle import settle
 from ..rules import Action, can, community_of, gatekeeping
 from ..selectors import application_for
 
@@ -86,7 +87,7 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
         event = events.application_decided(application)
         publish(user_group(application.applicant_id), event)
         publish(community_staff_feed(community.pk), event)
-        claims.settle(
+        settle(
             community_id=community.pk, kind=TargetKind.APPLICATION, item_id=application.pk
         )
     return application

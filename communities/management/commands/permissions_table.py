@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from communities.models import RoleKind
-from communities.rules import ACTION_LABELS, HOLDERS, RESIDENT, RULES
+from communities.rules import ACTION_LABELS, HOLDERS, RESIDENT, RULES, VERBS
 
 DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 
@@ -21,8 +21,9 @@ def render() -> str:
         lines = [
             "# Who may do what",
             "",
-            "Generated from `communities/permissions.py` by "
-            "`python manage.py permissions_table --write`; a test fails when they differ.",
+            "Generated from the rules in `communities/rules/` by "
+            "`python manage.py permissions_table --write`; a test fails when they differ. "
+            "`communities.rules.can(user, verb, target)` answers every line of both tables.",
             "",
             "A role counts at the place it is held and everywhere below it (a street "
             "supervisor stands over every community of the street). *resident* means an "
@@ -30,12 +31,29 @@ def render() -> str:
             "the community of their estate. Anyone else is refused; for a single resource "
             "the refusal is a 404, so nobody learns what exists where they may not look.",
             "",
+            "## At a place",
+            "",
+            "`can(user, action, place)`, from `RULES` in `communities/rules/places.py`.",
+            "",
             "| action | " + " | ".join(labels[h] for h in HOLDERS) + " |",
             "|---|" + "---|" * len(HOLDERS),
         ]
         for action, holders in RULES.items():
             cells = ["✔" if h in holders else "—" for h in HOLDERS]
             lines.append(f"| `{action}`: {ACTION_LABELS[action]} | " + " | ".join(cells) + " |")
+        lines += [
+            "",
+            "## On a resource",
+            "",
+            "`can(user, verb, target)` with the target named; each verb is decided in the "
+            "rules module of its resource (conversations, boards, volunteering, moderation, "
+            "gatekeeping).",
+            "",
+            "| verb | target | lets one | who may |",
+            "|---|---|---|---|",
+        ]
+        for verb in VERBS.values():
+            lines.append(f"| `{verb.name}` | {verb.resource} | {verb.label} | {verb.who} |")
     return "\n".join(lines) + "\n"
 
 
