@@ -26,7 +26,6 @@ from realtime.groups import community_staff_feed
 from . import gatekeeping
 from .console import Located, claim_ttl, item_locate
 from .models import Claim, Gate
-from .settle import settle  # noqa: F401  (until every caller imports it from settle)
 
 
 # --- Events: one builder per type ------------------------------------------------------------

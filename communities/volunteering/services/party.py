@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import Role, RoleKind, User
 from communities.moderation import audit
-from communities.moderation.claims import settle
 from communities.moderation.models import AuditAction, TargetKind
+from communities.moderation.settle import settle
 from communities.rules.volunteering import PARTY, branch_for
 from communities.services import party_badge_refresh, role_grant
 from realtime.groups import community_staff_feed, user_group
@@ -153,7 +153,7 @@ def report_in_confirm(*, actor: User, report_in_id: int) -> ReportIn:
     """The secretary (or a delegate) confirms: the person becomes a party member here.
 
     Confirming or rejecting is audited (approve / reject, target ``report_in``) and takes the
-    item off every committee console (``claims.settle``), as withdrawing does.
+    item off every committee console (``moderation.settle``), as withdrawing does.
     """
     return _decide(actor, report_in_id, ReportIn.Status.CONFIRMED, "")
 
