@@ -124,7 +124,7 @@ if REDIS_URL:
         }
     }
 else:
-    # One channel per process carries every group (chat/hub.py): give it room.
+    # One channel per process carries every group (realtime/hub.py): give it room.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",

@@ -25,9 +25,10 @@ from .auth import authenticate
 from .feeds import event_frame
 from .groups import conversation_ids, user_group
 from .hub import hub
-from .outbound import FORMS, GONE, Outgoing, Wire, client_gone, finish, wire_for
+from .outbound import FORMS, GONE, Outgoing, Wire, finish
 from .protocol import ProtocolError, Refusal, error_frame, field, parse_rate
 from .watchdog import watchdog
+from .wires import client_gone, wire_for
 
 logger = logging.getLogger("shequtong.ws")
 

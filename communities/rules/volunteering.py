@@ -1,10 +1,10 @@
 """Who is who in a community's party branch and call-outs (docs/volunteering.md, "Who is
-who"), from the holders of ``communities.permissions``.
+who"), from the holders of ``places``.
 
 ``Branch`` answers for one person at one community; it is built from the same holders as
 ``places.standing`` (two queries) and, where it matters, ``gatekeeping.is_gatekeeper``.
 For many communities at once, ``in_audience`` and ``may_see_callouts`` take the holders
-from a ``boards.rules.Reach`` (loaded once), without queries.
+from a ``reach.Reach`` (loaded once), without queries.
 """
 
 from __future__ import annotations

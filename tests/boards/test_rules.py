@@ -190,7 +190,7 @@ def test_supervisors_read_every_board_below_them_but_never_write(town: Town) -> 
 
 def test_reach_counts_what_the_permissions_module_counts(town: Town) -> None:
     """rules.Reach works out a person's standing without queries; it must agree with
-    communities.permissions.standing for every person at every place."""
+    communities.rules.standing for every person at every place."""
     places = list(Place.objects.all())
     for user in town.people.values():
         reach = Reach.of(user)

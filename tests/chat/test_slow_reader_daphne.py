@@ -1,7 +1,7 @@
 """On a real daphne process, a client that stops reading is shed with 4408 too.
 
 daphne's ASGI send never waits, so the application cannot see a slow reader through it;
-the socket's wire (chat/outbound.py) registers with Twisted's producer protocol instead.
+the socket's wire (realtime/wires.py) registers with Twisted's producer protocol instead.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from communities.boards.models import Board, BoardKind
 from communities.boards.selectors import boards_ensure
 from communities.models import User
 from tests.conftest import World, make_member, make_user
+from tests.moderation.waiting import Waiting, make_waiting
 
 
 @dataclass
@@ -83,3 +84,9 @@ def _close_thread_connections() -> Iterator[None]:
 
 
 __all__ = ["BoardKind", "Mod", "Say"]
+
+
+@pytest.fixture
+def waiting(world: World) -> Waiting:
+    """Something of every kind waiting in 美罗家园居委's console (tests/moderation/waiting.py)."""
+    return make_waiting(world)

@@ -16,7 +16,7 @@ from communities.moderation.models import Claim, Report
 from realtime.models import Event
 from tests.chat.ws import ready
 from tests.conftest import World, client_for, make_member
-from tests.moderation.test_console import by_kind, items_url, make_waiting, post
+from tests.moderation.waiting import by_kind, items_url, make_waiting, post
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from communities.moderation.models import Claim
 from communities.moderation.settle import settle
 from realtime.models import Event
 from tests.conftest import World, client_for, running_on_services
-from tests.moderation.test_console import Waiting, by_kind, items_url, make_waiting, post
+from tests.moderation.waiting import Waiting, by_kind, items_url, make_waiting, post
 
 
 def claim_url(kind: str, pk: int) -> str:

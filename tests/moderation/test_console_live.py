@@ -19,7 +19,7 @@ from communities.moderation.settle import item_removed_event, settle
 from realtime.models import Event
 from tests.chat.ws import Socket, ready
 from tests.conftest import World
-from tests.moderation.test_console import make_waiting
+from tests.moderation.waiting import make_waiting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

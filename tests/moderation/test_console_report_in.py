@@ -15,7 +15,7 @@ from communities.volunteering import services
 from communities.volunteering.models import ReportIn
 from realtime.models import Event
 from tests.conftest import World, client_for, make_member, make_user
-from tests.moderation.test_console import by_kind, items_url, post
+from tests.moderation.waiting import by_kind, items_url, post
 
 pytestmark = pytest.mark.django_db
 
