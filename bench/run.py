@@ -64,14 +64,15 @@ def fingerprint() -> dict[str, Any]:
     digest = hashlib.sha256()
     files = sorted(
         p
-        for d in ("chat", "config", "presence", "communities")
-        for p in (common.ROOT / d).glob("*.py")
+        for d in ("realtime", "chat", "config", "presence", "communities")
+        for p in (common.ROOT / d).rglob("*.py")
+        if "migrations" not in p.parts
     )
     for path in files:
-        digest.update(path.name.encode() + path.read_bytes())
+        digest.update(str(path.relative_to(common.ROOT)).encode() + path.read_bytes())
     return {
         "server_sources_sha256": digest.hexdigest()[:16],
-        "per_process_hub": (common.ROOT / "chat" / "hub.py").exists(),
+        "per_process_hub": any((common.ROOT / d / "hub.py").exists() for d in ("realtime", "chat")),
     }
 
 
