@@ -11,8 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/srv/static MEDIA_R
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config/ config/
+COPY realtime/ realtime/
 COPY communities/ communities/
 COPY chat/ chat/
+COPY presence/ presence/
 COPY frontend/__init__.py frontend/apps.py frontend/urls.py frontend/views.py frontend/
 COPY --from=frontend /src/frontend/dist frontend/dist
 COPY locale/ locale/

@@ -175,3 +175,19 @@ def test_uploads_live_in_one_media_volume_that_nginx_serves() -> None:
     body_limit = re.search(r"client_max_body_size (\d+)m;", nginx_conf)
     assert body_limit is not None
     assert int(body_limit.group(1)) * 1024 * 1024 > settings.BOARD_ATTACHMENT_MAX_BYTES
+
+
+def test_the_image_holds_every_package_the_app_installs() -> None:
+    """The Dockerfile copies each first-party package pyproject.toml installs (a missing
+    one fails only when the image starts)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
+    packages = {
+        name.rstrip("*") for name in project["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    copied = set(re.findall(r"^COPY (?:--\S+ )*([a-z_]+)/", dockerfile, flags=re.M))
+    assert packages == {"config", "realtime", "communities", "chat", "presence", "frontend"}
+    assert packages <= copied, packages - copied
