@@ -25,15 +25,12 @@ from .auth import authenticate
 from .feeds import event_frame
 from .groups import conversation_ids, user_group
 from .hub import hub
-from .ops import NOT_ECHOED, RESUBSCRIBE_ON
 from .outbound import FORMS, GONE, Outgoing, Wire, finish
 from .protocol import ProtocolError, Refusal, error_frame, field, parse_rate
 from .watchdog import watchdog
 from .wires import client_gone, wire_for
 
 logger = logging.getLogger("shequtong.ws")
-# NOT_ECHOED and RESUBSCRIBE_ON are imported as the sets themselves (the apps fill them in
-# place from ready()): push() reads them for every frame.
 
 GONE_BEFORE_SET_UP = object()
 RESUME_OVERLAP = 50  # ids: covers events committed out of id order around a disconnect
@@ -162,11 +159,10 @@ class SocketConsumer(AsyncWebsocketConsumer):
     def push(self, out: Outgoing) -> None:
         """A frame of one of my groups, from the hub; ``out`` is shared by all sockets of
         the process, so each wire form is built once per frame."""
-        frame_type = out.type
-        if frame_type in NOT_ECHOED and out.frame["user"]["id"] == self.user.pk:
+        if out.echo_from is not None and out.echo_from == self.user.pk:
             return
         self.write(out.form(self.wire.kind), out.id)
-        if frame_type in RESUBSCRIBE_ON and out.frame.get("stream") == user_group(self.user.pk):
+        if out.resubscribes and out.frame.get("stream") == user_group(self.user.pk):
             asyncio.ensure_future(self.refresh_subscriptions())
 
     def queue_frame(self, frame: dict[str, Any]) -> None:

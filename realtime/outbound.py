@@ -26,6 +26,8 @@ from typing import Any
 
 import msgpack
 
+from .ops import NOT_ECHOED, RESUBSCRIBE_ON
+
 logger = logging.getLogger("shequtong.ws")
 
 # Wire forms of a frame, by index: what each kind of socket writes.
@@ -82,13 +84,18 @@ class Outgoing:
     """One frame on its way to the local sockets of a group; each wire form is built once
     and shared (servers do not modify the messages they are given)."""
 
-    __slots__ = ("frame", "id", "type", "forms")
+    __slots__ = ("frame", "id", "type", "forms", "echo_from", "resubscribes")
 
     def __init__(self, frame: dict[str, Any]) -> None:
         self.frame = frame
         self.id: int | None = frame.get("id")
         self.type: str | None = frame.get("type")
         self.forms: list[Any] = [None, None, None, None]
+        # Worked out once per frame, not once per socket (realtime.ops): whose own sockets
+        # do not get it back (typing), and whether its person's sockets re-subscribe.
+        sender = frame.get("user") if self.type in NOT_ECHOED else None
+        self.echo_from: int | None = sender.get("id") if isinstance(sender, dict) else None
+        self.resubscribes = self.type in RESUBSCRIBE_ON
 
     def form(self, kind: int) -> Any:
         built = self.forms[kind]
