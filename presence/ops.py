@@ -17,25 +17,19 @@ from realtime.protocol import ProtocolError, field
 from . import service
 
 
-def _hidden(consumer: SocketConsumer) -> bool | None:
-    """Whether the person hides their status, as read when the socket was set up (None:
-    not known, the store asks)."""
-    state = consumer.state
-    return state.hides_presence if isinstance(state, Following) else None
-
-
 @on_open
-async def socket_up(consumer: SocketConsumer) -> None:
+async def socket_up(consumer: SocketConsumer, state: Following | Any) -> None:
+    """Online (unless hidden: read with what the socket follows, so no query here)."""
+    hidden = state.hides_presence if isinstance(state, Following) else None
     await service.connection_up(
-        consumer.user.pk, consumer.connection_id, consumer.conversations, hidden=_hidden(consumer)
+        consumer.user.pk, consumer.connection_id, consumer.conversations, hidden=hidden
     )
 
 
 @on_close
 async def socket_down(consumer: SocketConsumer) -> None:
-    await service.connection_down(
-        consumer.user.pk, consumer.connection_id, consumer.conversations, hidden=_hidden(consumer)
-    )
+    """Offline once the person's last socket has gone (announced as it came up)."""
+    await service.connection_down(consumer.user.pk, consumer.connection_id, consumer.conversations)
 
 
 @op("presence")

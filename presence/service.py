@@ -61,6 +61,9 @@ class Refresher:
 
     def __init__(self) -> None:
         self.connections: dict[str, int] = {}
+        # Whether the person hid their status when the connection came up (so going down
+        # announces the same way, without asking the database again).
+        self.hidden: dict[str, bool] = {}
         self.task: asyncio.Task[None] | None = None
 
     def add(self, user_id: int, connection: str) -> None:
@@ -68,8 +71,10 @@ class Refresher:
         if self.task is None or self.task.done():
             self.task = asyncio.create_task(self.run())
 
-    def remove(self, connection: str) -> None:
+    def remove(self, connection: str) -> bool | None:
+        """Stop refreshing ``connection``; whether it came up hidden (None: not known)."""
         self.connections.pop(connection, None)
+        return self.hidden.pop(connection, None)
 
     async def run(self) -> None:
         while self.connections:
@@ -126,6 +131,7 @@ async def connection_up(
         return
     if hidden is None:
         hidden = bool(await _hidden([user_id]))
+    refresher().hidden[connection] = hidden
     if came_online and not hidden:
         batcher().add(conversations, user_id, online=True)
 
@@ -133,7 +139,8 @@ async def connection_up(
 async def connection_down(
     user_id: int, connection: str, conversations: set[int], *, hidden: bool | None = None
 ) -> None:
-    refresher().remove(connection)
+    known = refresher().remove(connection)
+    hidden = known if hidden is None else hidden
     try:
         went_offline = await get_store().down(user_id, connection)
     except Exception:

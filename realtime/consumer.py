@@ -45,9 +45,6 @@ class SocketConsumer(AsyncWebsocketConsumer):
     user: Any  # the authenticated user (settings.AUTH_USER_MODEL)
     codec: protocol.Codec
     wire: Wire
-    # What the domain said this socket follows when it was set up (``ops.follow_with``);
-    # the open and close hooks read it.
-    state: ops.Following
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections (a thread hop) before every message;
@@ -88,7 +85,6 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if client_gone(self.base_send):
             return
         self.user = user
-        self.state = state
         await self.refresh_subscriptions(state)
         # An event committed before the joins above took effect but after a newest id read
         # earlier would reach neither this socket nor, later, a resume from
@@ -97,7 +93,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         last = await database_sync_to_async(selectors.last_event_id)()
         self.last_event_id = max(self.last_event_id, last)
         for hook in ops.OPEN_HOOKS:
-            await hook(self)
+            await hook(self, state)
         if settings.REDIS_URL:
             watchdog().watch(self)
         ready = {
@@ -136,7 +132,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
             self.writer.cancel()
         if hasattr(self, "wire"):
             self.wire.detach()
-        if hasattr(self, "state"):
+        if hasattr(self, "user"):
             for hook in ops.CLOSE_HOOKS:
                 await hook(self)
         async with self.refreshing:

@@ -5,7 +5,8 @@
   frame (or None); a ``Refusal`` it raises becomes an ``error`` frame.
 - ``follow_with(loader)``: what a user's socket follows, worked out in one trip to the
   database thread at connect (and again on the events named by ``resubscribe_on``).
-- ``on_open`` / ``on_close``: hooks run when a socket is set up and when it closes.
+- ``on_open`` / ``on_close``: hooks run when a socket is set up (with what it follows) and
+  when it closes; the socket itself keeps only its group names.
 - ``not_echoed(type)``: ephemeral frames a socket does not get back from itself (typing).
 
 The transport asks nothing else of a domain, so it imports none.
@@ -37,6 +38,9 @@ class NothingMore:
 
 Frame = dict[str, Any]
 Handler = Callable[["SocketConsumer", Frame], Awaitable[Frame | None]]
+# Run when a socket is set up, with what it follows (the loader's answer: the socket keeps
+# only its group names, so a hook keeps whatever else of it it needs).
+OpenHook = Callable[["SocketConsumer", Any], Awaitable[None]]
 Hook = Callable[["SocketConsumer"], Awaitable[None]]
 Loader = Callable[[Any], Following]
 
@@ -44,7 +48,7 @@ HANDLERS: dict[str, Handler] = {}
 # Event types on a user's own stream after which their sockets work out their groups again.
 RESUBSCRIBE_ON: set[str] = set()
 NOT_ECHOED: set[str] = set()
-OPEN_HOOKS: list[Hook] = []
+OPEN_HOOKS: list[OpenHook] = []
 CLOSE_HOOKS: list[Hook] = []
 _loader: list[Loader] = []
 
@@ -68,7 +72,7 @@ def not_echoed(*types: str) -> None:
     NOT_ECHOED.update(types)
 
 
-def on_open(hook: Hook) -> Hook:
+def on_open(hook: OpenHook) -> OpenHook:
     if hook not in OPEN_HOOKS:
         OPEN_HOOKS.append(hook)
     return hook
