@@ -182,7 +182,5 @@ def application_withdraw(*, applicant: User, application_id: int) -> JoinApplica
         application.save(update_fields=["status", "decided_at"])
         community_id = application.estate.parent_id or 0
         publish(community_staff_feed(community_id), events.application_decided(application))
-        settle(
-            community_id=community_id, kind=TargetKind.APPLICATION, item_id=application.pk
-        )
+        settle(community_id=community_id, kind=TargetKind.APPLICATION, item_id=application.pk)
     return application

@@ -87,9 +87,7 @@ def _decide(*, actor: User, application_id: int, status: str, reason: str = "") 
         event = events.application_decided(application)
         publish(user_group(application.applicant_id), event)
         publish(community_staff_feed(community.pk), event)
-        settle(
-            community_id=community.pk, kind=TargetKind.APPLICATION, item_id=application.pk
-        )
+        settle(community_id=community.pk, kind=TargetKind.APPLICATION, item_id=application.pk)
     return application
 
 
