@@ -7,7 +7,8 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/srv/static MEDIA_ROOT=/srv/media
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/srv/static MEDIA_ROOT=/srv/media \
+    PRIVATE_MEDIA_ROOT=/srv/private
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config/ config/
@@ -21,7 +22,8 @@ COPY locale/ locale/
 COPY data/ data/
 COPY manage.py ./
 RUN pip install --no-cache-dir . && useradd --system --home /app shequtong \
-    && mkdir -p /srv/static /srv/media && chown shequtong /srv/static /srv/media
+    && mkdir -p /srv/static /srv/media /srv/private \
+    && chown shequtong /srv/static /srv/media /srv/private
 USER shequtong
 EXPOSE 8000
 CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "config.asgi:application"]

@@ -1,7 +1,8 @@
 """HTTP API for chat management: topic groups, letters, settings, blocks, neighbours.
 
 Thin: each endpoint calls one service or selector and shapes the answer. Live chat
-itself (messages, presence) goes over the WebSocket.
+itself (messages, presence) goes over the WebSocket; the photos and files sent with
+messages are uploaded and fetched through ``files_api``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from ninja import Router, Schema, Status
 from communities.api import LOGGED_IN, current_user
 from communities.shapes import PersonOut
 
-from . import services
+from . import files_api, services
 from .models import Conversation, Participant
 from .selectors import letters, people, topics
 from .shapes import chat_settings_out, letter_out, person_out
 
 router = Router(auth=LOGGED_IN, tags=["chat"])
+router.add_router("", files_api.router)  # photos and files: upload, fetch
 
 
 # --- Shapes -------------------------------------------------------------------------------

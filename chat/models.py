@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +135,55 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}: {self.body[:30]}"
+
+
+def private_storage() -> Storage:
+    """Where chat's files live: ``STORAGES["private"]``, outside MEDIA_ROOT, so only
+    the view that checks the reader sends them."""
+    return storages["private"]
+
+
+class Attachment(models.Model):
+    """A photo or a PDF for a message. Uploaded into a conversation, it is its uploader's
+    alone until a message of theirs there carries it; then it is the message's, fetched
+    by whoever may read that message (``chat.selectors.attachment_for``)."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("photo")
+        FILE = "file", _("PDF file")
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # Checked (and, for photos, re-encoded without metadata) by communities.uploads.
+    file = models.FileField(upload_to="chat/files/", storage=private_storage)
+    thumbnail = models.FileField(upload_to="chat/thumbs/", storage=private_storage, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    # A PDF's name as uploaded (made safe), shown and used for the download.
+    name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)  # bytes of the stored file
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [
+            # What the daily prune looks for: uploads never sent.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(message__isnull=True),
+                name="attachment_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.file.name
 
 
 class MessageLike(models.Model):

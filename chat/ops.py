@@ -58,10 +58,11 @@ async def send(consumer: SocketConsumer, frame: dict[str, Any]) -> dict[str, Any
     message, created = await call(services.message_post)(
         author=consumer.user,
         conversation_id=field(frame, "conversation", int),
-        body=field(frame, "body", str),
+        body=field(frame, "body", str, required=False),
         client_id=field(frame, "client_id", str),
         reply_to=field(frame, "reply_to", int, required=False),
         mentions=field(frame, "mentions", list, required=False),
+        attachments=field(frame, "attachments", list, required=False),
     )
     likes = 0 if created else None  # a retry: the first send's message as it stands now
     shape = await call(

@@ -8,9 +8,31 @@ from typing import Any
 from communities.models import User
 from communities.shapes import person_out
 
-from .models import ChatSettings, Conversation, Letter, Message
+from .models import Attachment, ChatSettings, Conversation, Letter, Message
 
 EXCERPT = 40
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    """A photo (``width``, ``height``, a thumbnail) or a PDF (``name``); its addresses
+    are the checking view's, never a file's own."""
+    base = f"/api/chat/attachments/{attachment.pk}"
+    image = attachment.kind == Attachment.Kind.IMAGE
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "url": base,
+        "thumbnail_url": f"{base}/thumbnail" if image else None,
+        "width": attachment.width if image else None,
+        "height": attachment.height if image else None,
+        "name": None if image else attachment.name,
+        "size": attachment.size,
+    }
+
+
+def _attachments(message: Message) -> list[dict[str, Any]]:
+    """The message's files (prefetched by the history reads), in their order."""
+    return [attachment_out(item) for item in message.attachments.all()]
 
 
 def message_out(
@@ -21,21 +43,22 @@ def message_out(
     Live frames are built once for everyone, so they use the non-moderator form."""
     deleted = message.deleted_at is not None
     reply = message.reply_to
+    # A quote of a deleted message, or one taken down that this reader may not see.
+    gone = reply is not None and bool(reply.deleted_at or (reply.moderated and not moderator))
     return {
         "id": message.pk,
         "conversation": message.conversation_id,
         "author": person_out(message.author),
         "client_id": message.client_id,
         "body": "" if deleted else message.body,
+        "attachments": [] if deleted else _attachments(message),
         "reply_to": (
             {
                 "id": reply.pk,
                 "author": person_out(reply.author),
-                "excerpt": (
-                    ""
-                    if reply.deleted_at or (reply.moderated and not moderator)
-                    else reply.body[:EXCERPT]
-                ),
+                "excerpt": "" if gone else reply.body[:EXCERPT],
+                # An empty excerpt of a message still there: it had only photos or files.
+                "deleted": gone,
             }
             if reply is not None
             else None

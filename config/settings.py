@@ -203,6 +203,8 @@ STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Chat's photos and files: outside MEDIA_ROOT, handed out only by a checking view.
+    "private": {"BACKEND": "communities.uploads.private.PrivateStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -217,6 +219,18 @@ BOARD_ATTACHMENT_MAX_BYTES = int(env("BOARD_ATTACHMENT_MAX_BYTES", str(10 * 1024
 BOARD_POST_RATE = env("BOARD_POST_RATE", "10/600")
 BOARD_COMMENT_RATE = env("BOARD_COMMENT_RATE", "20/60")
 BOARD_UPLOAD_RATE = env("BOARD_UPLOAD_RATE", "60/600")
+# Files only a checking view sends (chat's photos and PDFs), never under MEDIA_ROOT. Behind
+# nginx, PRIVATE_MEDIA_ACCEL is its internal location for them: the view answers with
+# X-Accel-Redirect and nginx sends the file; empty, Django sends it.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+PRIVATE_MEDIA_ACCEL = env("PRIVATE_MEDIA_ACCEL", "")
+# Chat's photos and PDFs: largest picture in bytes and pixels, largest PDF, files per
+# message, uploads per user ("count/seconds").
+CHAT_IMAGE_MAX_BYTES = int(env("CHAT_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
+CHAT_IMAGE_MAX_PIXELS = int(env("CHAT_IMAGE_MAX_PIXELS", str(40_000_000)))
+CHAT_FILE_MAX_BYTES = int(env("CHAT_FILE_MAX_BYTES", str(10 * 1024 * 1024)))
+CHAT_ATTACHMENTS_MAX = int(env("CHAT_ATTACHMENTS_MAX", "9"))
+CHAT_UPLOAD_RATE = env("CHAT_UPLOAD_RATE", "30/600")
 # Volunteers check in to a call-out from this many minutes before it starts until it ends.
 VOLUNTEER_CHECKIN_EARLY_MINUTES = int(env("VOLUNTEER_CHECKIN_EARLY_MINUTES", "120"))
 

@@ -3,6 +3,7 @@ accessors, history, search, unread counts) are re-exported here; topic groups, l
 and people are ``chat.selectors.topics``, ``.letters`` and ``.people``. What a socket
 follows is chat/following.py."""
 
+from .attachments import attachment_for
 from .conversations import (
     HISTORY_MAX,
     HISTORY_PAGE,
@@ -21,6 +22,7 @@ from .conversations import (
 __all__ = [
     "HISTORY_MAX",
     "HISTORY_PAGE",
+    "attachment_for",
     "conversation_access_for",
     "conversation_for",
     "direct_peers",

@@ -68,7 +68,11 @@ def visible_messages(conversation: Conversation, *, moderator: bool = False) -> 
     queryset = Message.objects.filter(conversation=conversation)
     if not moderator:
         queryset = queryset.filter(moderated="")
-    return queryset.select_related("author", "reply_to__author").annotate(like_count=Count("likes"))
+    return (
+        queryset.select_related("author", "reply_to__author")
+        .prefetch_related("attachments")
+        .annotate(like_count=Count("likes"))
+    )
 
 
 def pinned_messages(conversation: Conversation) -> list[Message]:

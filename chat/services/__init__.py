@@ -1,7 +1,9 @@
-"""Chat's writes, one module per concept: messages, knocks, topic groups, letters, people
-(settings and blocks) and estate groups. Each validates, authorises (``communities.rules``),
+"""Chat's writes, one module per concept: messages (and the photos and files uploaded for
+them, ``attachments``), knocks, topic groups, letters, people (settings and blocks) and
+estate groups. Each validates, authorises (``communities.rules``),
 writes in a transaction and publishes its events (chat/events.py) on commit."""
 
+from .attachments import attachment_upload, attachments_prune
 from .estates import estate_conversations_ensure
 from .knocks import knock
 from .letters import letter_mark_read, letter_send
@@ -18,6 +20,8 @@ from .topics import (
 )
 
 __all__ = [
+    "attachment_upload",
+    "attachments_prune",
     "block",
     "chat_settings_update",
     "estate_conversations_ensure",

@@ -1,6 +1,6 @@
-"""Messages: posting (idempotent by client id), editing and deleting one's own within
-the edit window, likes, read marks. Validate → authorise → write in a transaction →
-publish on commit."""
+"""Messages: posting (idempotent by client id, with photos and files uploaded for it),
+editing and deleting one's own within the edit window, likes, read marks. Validate →
+authorise → write in a transaction → publish on commit."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from communities import throttle
 from communities.errors import Forbidden, Invalid, NotFound
 from communities.models import Membership, User
-from communities.rules.conversations import refuse_if_blocked
-from communities.rules.moderation import community_of_conversation, refuse_if_restricted
 from realtime.feeds import publish
 from realtime.groups import conversation_group, user_group
 
@@ -24,10 +22,15 @@ from .. import events
 from ..models import Conversation, Message, MessageLike, Participant, ReadMark
 from ..selectors import conversation_for, message_for
 from ..shapes import message_out
+from .attachments import attachment_ids, attachments_attach
+from .posting import postable, refuse_if_restricted
 
 
-def _clean_body(body: object) -> str:
-    if not isinstance(body, str) or not body.strip():
+def _clean_body(body: object, *, may_be_empty: bool = False) -> str:
+    """The trimmed text; empty only for a message that carries photos or files."""
+    if body is None and may_be_empty:
+        body = ""
+    if not isinstance(body, str) or not (body.strip() or may_be_empty):
         raise Invalid(_("A message cannot be empty."), code="empty")
     body = body.strip()
     if len(body) > settings.CHAT_MESSAGE_MAX_LENGTH:
@@ -43,12 +46,16 @@ def message_post(
     *,
     author: User,
     conversation_id: int,
-    body: str,
+    body: str | None,
     client_id: str,
     reply_to: int | None = None,
     mentions: list[int] | None = None,
+    attachments: list[int] | None = None,
 ) -> tuple[Message, bool]:
-    """Post a message; the same ``client_id`` again returns the first (created=False)."""
+    """Post a message; the same ``client_id`` again returns the first (created=False).
+
+    ``attachments``: ids of photos and files the author uploaded into this conversation
+    and has not sent yet; with them, the text may be empty."""
     if not isinstance(client_id, str) or not 0 < len(client_id) <= 64:
         raise Invalid(
             _("Each message needs a client id of 1 to 64 characters."), code="bad_client_id"
@@ -56,12 +63,9 @@ def message_post(
     existing = Message.objects.filter(author=author, client_id=client_id).first()
     if existing is not None:
         return existing, False
-    body = _clean_body(body)
-    conversation = conversation_for(author, conversation_id, post=True)
-    if conversation.locked:
-        raise Forbidden(_("This conversation is read-only."), code="locked")
-    _refuse_if_restricted(author, conversation)
-    refuse_if_blocked(author, conversation)
+    files = attachment_ids(attachments)
+    body = _clean_body(body, may_be_empty=bool(files))
+    conversation = postable(author, conversation_id)
     throttle.hit("chat-send", str(author.pk), settings.CHAT_SEND_RATE)
     replied = None
     if reply_to is not None:
@@ -81,6 +85,7 @@ def message_post(
                 reply_to=replied,
                 mentions=mentioned,
             )
+            attachments_attach(message, files)
             shape = message_out(message, likes=0)
             publish(conversation_group(conversation.pk), events.message_new(shape))
             for user_id in mentioned:
@@ -113,15 +118,6 @@ def _members_among(conversation: Conversation, user_ids: list[int], *, exclude: 
     return sorted(members)
 
 
-def _refuse_if_restricted(author: User, conversation: Conversation) -> None:
-    """Muted here, or suspended in the conversation's community: Forbidden (one query)."""
-    refuse_if_restricted(
-        author,
-        community_id=community_of_conversation(conversation),
-        conversation_id=conversation.pk,
-    )
-
-
 def _own_recent(user: User, message_id: int) -> Message:
     message = message_for(user, message_id)
     if message.author_id != user.pk or message.deleted_at is not None:
@@ -136,13 +132,13 @@ def _own_recent(user: User, message_id: int) -> Message:
 
 
 def message_edit(*, editor: User, message_id: int, body: str) -> Message:
-    body = _clean_body(body)
     message = _own_recent(editor, message_id)
+    body = _clean_body(body, may_be_empty=message.attachments.exists())
     if message.moderated:
         raise Forbidden(_("A moderator has taken this message down."), code="moderated")
     if message.conversation.locked:
         raise Forbidden(_("This conversation is read-only."), code="locked")
-    _refuse_if_restricted(editor, message.conversation)
+    refuse_if_restricted(editor, message.conversation)
     with transaction.atomic():
         message.body = body
         message.edited_at = timezone.now()

@@ -1,2 +1,3 @@
-"""What every kind of upload shares: the picture pipeline (``images``) and the PDF check
-(``pdf``). The boards and chat each bind them to their own limits."""
+"""What every kind of upload shares: the picture pipeline (``images``), the PDF check
+(``pdf``) and the storage of files that only a checking view hands out (``private``).
+The boards and chat each bind them to their own limits."""

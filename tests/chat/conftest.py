@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -22,6 +24,15 @@ def neighbours(world: World) -> World:
 def estate_chat(neighbours: World) -> int:
     """The conversation id of 美罗一期's estate group."""
     return estate_conversations_ensure(estate_ids=[neighbours.meiluo_1.pk])[neighbours.meiluo_1.pk]
+
+
+@pytest.fixture
+def private_root(settings: Any, tmp_path: Path) -> Path:
+    """Chat's photos and files for this test only, beside (never under) its MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.CHAT_UPLOAD_RATE = "1000/60"
+    return Path(settings.PRIVATE_MEDIA_ROOT)
 
 
 @pytest.fixture(autouse=True)
