@@ -16,6 +16,7 @@ COPY realtime/ realtime/
 COPY communities/ communities/
 COPY chat/ chat/
 COPY presence/ presence/
+COPY notifications/ notifications/
 COPY frontend/__init__.py frontend/apps.py frontend/urls.py frontend/views.py frontend/
 COPY --from=frontend /src/frontend/dist frontend/dist
 COPY locale/ locale/

@@ -16,10 +16,16 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run test setup venv frontend chromium compose lint typecheck test-frontend test-python \
         migrate seed clean bench
 
+# The task worker (pushes, retries, the daily digest) runs beside the server and stops
+# with it.
 run: setup migrate seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Serving Shequtong on $(SITE_URL) (Ctrl-C stops)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/python manage.py vapid_keys
+	$(BIN)/python manage.py notifications_schedule
+	@echo "Serving Shequtong on $(SITE_URL) with its task worker (Ctrl-C stops both)"
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: setup chromium compose lint typecheck test-frontend test-python
 

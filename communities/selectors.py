@@ -325,3 +325,56 @@ def streams_of(standing: Standing) -> set[str]:
         elif place_kind == PlaceKind.ESTATE:
             streams |= {community_feed(ids[-2]), estate_feed(ids[-1])}
     return streams
+
+
+def followers_of(stream: str) -> set[int]:
+    """Who follows a feed: the inverse of ``streams_of`` (a test keeps the two in step),
+    for work done on behalf of a feed's followers outside their sockets (pushes). A
+    personal stream is its person; a conversation's members are chat's to say."""
+    from realtime.groups import kind_and_id
+
+    kind, pk = kind_and_id(stream)
+    active = Membership.Status.ACTIVE
+    if kind == "user":
+        return {pk}
+    if kind == "community":
+        return {
+            *Membership.objects.filter(estate__parent_id=pk, status=active).values_list(
+                "user_id", flat=True
+            ),
+            *Role.objects.filter(place_id=pk).values_list("user_id", flat=True),
+            *Role.objects.filter(place__parent_id=pk, place__kind=PlaceKind.ESTATE).values_list(
+                "user_id", flat=True
+            ),
+        }
+    if kind == "estate":
+        return {
+            *Membership.objects.filter(estate_id=pk, status=active).values_list(
+                "user_id", flat=True
+            ),
+            *Role.objects.filter(place_id=pk).values_list("user_id", flat=True),
+        }
+    if kind == "away":
+        return set(
+            AwayMembership.objects.filter(
+                village_id=pk, status=AwayMembership.Status.ACTIVE
+            ).values_list("user_id", flat=True)
+        )
+    holders = {
+        "staff": RULES[Action.MODERATE_COMMUNITY],
+        "party": _PARTY_ROLES,
+        "observe": RULES[Action.SUPERVISE],
+    }.get(kind)
+    if holders is not None:
+        return set(
+            Role.objects.filter(place_id=pk, kind__in=holders).values_list("user_id", flat=True)
+        )
+    if kind == "district":
+        under = Place.objects.filter(path__startswith=f"/{pk}/")
+        return {
+            *Membership.objects.filter(estate__in=under, status=active).values_list(
+                "user_id", flat=True
+            ),
+            *Role.objects.filter(place__in=under).values_list("user_id", flat=True),
+        }
+    return set()

@@ -18,6 +18,7 @@ from communities.errors import ServiceError, Throttled
 from communities.moderation.api import router as moderation_router
 from communities.moderation.console_api import router as console_router
 from communities.volunteering.api import party_router, volunteer_router
+from notifications.api import router as notifications_router
 
 api = NinjaAPI(
     title="Shequtong API",
@@ -34,6 +35,7 @@ api.add_router("", moderation_router)
 api.add_router("", party_router)
 api.add_router("", volunteer_router)
 api.add_router("", console_router)
+api.add_router("", notifications_router)
 
 
 def error_body(detail: str, code: str, errors: dict[str, str] | None = None) -> dict[str, object]:

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "communities.volunteering",
     "chat",
     "presence",
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
     "frontend",
 ]
 
@@ -157,6 +160,8 @@ LOGIN_IP_FAILURE_LIMIT = env("LOGIN_IP_FAILURE_LIMIT", "50/300")
 SMS_CODE_LIMIT = env("SMS_CODE_LIMIT", "5/3600")
 SMS_CODE_IP_LIMIT = env("SMS_CODE_IP_LIMIT", "50/3600")
 JOIN_APPLICATION_LIMIT = env("JOIN_APPLICATION_LIMIT", "10/3600")
+# Password resets tried, per address and per number (the SMS codes are throttled as above).
+PASSWORD_RESET_LIMIT = env("PASSWORD_RESET_LIMIT", "10/3600")
 
 # --- Real-name joining ------------------------------------------------------
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "CN")
@@ -233,6 +238,23 @@ CHAT_ATTACHMENTS_MAX = int(env("CHAT_ATTACHMENTS_MAX", "9"))
 CHAT_UPLOAD_RATE = env("CHAT_UPLOAD_RATE", "30/600")
 # Volunteers check in to a call-out from this many minutes before it starts until it ends.
 VOLUNTEER_CHECKIN_EARLY_MINUTES = int(env("VOLUNTEER_CHECKIN_EARLY_MINUTES", "120"))
+
+# --- Timed work and notifications ---------------------------------------------
+# One task worker (`manage.py db_worker`, started by `make run`) runs pushes, retries and
+# the daily digest from the database's task queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Web Push (VAPID): the private key (PEM or base64url DER), or a key file written by
+# `manage.py vapid_keys`; the contact push services may write to.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", "")
+VAPID_KEY_FILE = env("VAPID_KEY_FILE", str(BASE_DIR / "var" / "vapid.pem"))
+VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:admin@shequtong.invalid")
+PUSH_TTL = int(env("PUSH_TTL", str(24 * 3600)))  # seconds a push service keeps a push
+PUSH_TIMEOUT = float(env("PUSH_TIMEOUT", "10"))
+PUSH_CONCURRENCY = int(env("PUSH_CONCURRENCY", "64"))  # pushes in flight at once
+PUSH_MAX_ATTEMPTS = int(env("PUSH_MAX_ATTEMPTS", "5"))
+# Push services are HTTPS; plain HTTP only for a push service on this machine (tests).
+PUSH_ALLOW_HTTP = env_bool("PUSH_ALLOW_HTTP", False)
+DIGEST_HOUR = int(env("DIGEST_HOUR", "8"))  # the daily digest, in TIME_ZONE
 
 # --- Security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

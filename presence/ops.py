@@ -56,3 +56,14 @@ async def last_seen(consumer: SocketConsumer, frame: dict[str, Any]) -> dict[str
         "online": online,
         "last_seen": seen.isoformat() if seen else None,
     }
+
+
+@op("visibility")
+async def visibility(consumer: SocketConsumer, frame: dict[str, Any]) -> dict[str, Any]:
+    """The client's page went into view or out of it (the Page Visibility API): a person
+    with a tab in view is not pushed for what that tab shows (notifications)."""
+    visible = frame.get("visible")
+    if not isinstance(visible, bool):
+        raise ProtocolError("bad_field", '"visible" must be true or false')
+    await service.visibility(consumer.user.pk, consumer.connection_id, visible)
+    return {"type": "ack", "visible": visible}

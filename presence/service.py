@@ -162,3 +162,16 @@ async def last_seen(user_id: int) -> datetime | None:
         return None
     seen = await get_store().last_seen(user_id)
     return datetime.fromtimestamp(seen, tz=UTC) if seen is not None else None
+
+
+async def visibility(user_id: int, connection: str, visible: bool) -> None:
+    """Whether the page of this connection is in view (never announced to anyone)."""
+    try:
+        await get_store().set_visible(user_id, connection, visible)
+    except Exception:
+        logger.warning("presence unavailable", exc_info=True)
+
+
+async def visible_among(user_ids: list[int]) -> set[int]:
+    """Who of ``user_ids`` has a page of the app open and in view."""
+    return await get_store().visible_among(user_ids)

@@ -21,6 +21,8 @@ class PresenceStore(Protocol):
     async def down(self, user_id: int, connection: str) -> bool: ...
     async def online_among(self, user_ids: list[int]) -> set[int]: ...
     async def last_seen(self, user_id: int) -> float | None: ...
+    async def set_visible(self, user_id: int, connection: str, visible: bool) -> None: ...
+    async def visible_among(self, user_ids: list[int]) -> set[int]: ...
 
 
 class MemoryStore:
@@ -29,6 +31,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.connections: dict[int, dict[str, float]] = {}
         self.seen: dict[int, float] = {}
+        self.visible: dict[int, set[str]] = {}  # connections whose tab is in view
 
     def _alive(self, user_id: int, now: float) -> dict[str, float]:
         conns = {c: t for c, t in self.connections.get(user_id, {}).items() if t > now}
@@ -56,8 +59,20 @@ class MemoryStore:
 
     async def down(self, user_id: int, connection: str) -> bool:
         self.connections.get(user_id, {}).pop(connection, None)
+        self.visible.get(user_id, set()).discard(connection)
         self.seen[user_id] = time.time()
         return not self._alive(user_id, time.time())
+
+    async def set_visible(self, user_id: int, connection: str, visible: bool) -> None:
+        shown = self.visible.setdefault(user_id, set())
+        if visible:
+            shown.add(connection)
+        else:
+            shown.discard(connection)
+
+    async def visible_among(self, user_ids: list[int]) -> set[int]:
+        now = time.time()
+        return {pk for pk in user_ids if self.visible.get(pk, set()) & set(self._alive(pk, now))}
 
     async def online_among(self, user_ids: list[int]) -> set[int]:
         now = time.time()
@@ -83,6 +98,9 @@ class RedisStore:
         self.online = f"{prefix}:presence:online"
         self.seen = f"{prefix}:presence:seen"
         self.connections = f"{prefix}:presence:c:"
+        # Per person, the connections whose tab is in view (the same expiry: a visible
+        # tab of a crashed process stops counting with its connection).
+        self.visible = f"{prefix}:presence:v:"
 
     async def up(self, user_id: int, connection: str) -> bool:
         now = time.time()
@@ -108,6 +126,9 @@ class RedisStore:
                 key = f"{self.connections}{user_id}"
                 pipe.zadd(key, {connection: expiry})
                 pipe.pexpire(key, int(settings.PRESENCE_TTL * 2000))
+                shown = f"{self.visible}{user_id}"
+                pipe.zadd(shown, {connection: expiry}, xx=True)  # only if in view
+                pipe.pexpire(shown, int(settings.PRESENCE_TTL * 2000))
             pipe.zadd(self.online, {str(u): expiry for u, _ in connections}, gt=True)
             pipe.hset(self.seen, mapping={str(u): str(now) for u, _ in connections})
             await pipe.execute()
@@ -120,6 +141,7 @@ class RedisStore:
             pipe.zremrangebyscore(key, "-inf", now)
             pipe.zcard(key)
             pipe.hset(self.seen, str(user_id), str(now))
+            pipe.zrem(f"{self.visible}{user_id}", connection)
             results = await pipe.execute()
         if int(results[2]) == 0:
             await self.redis.zrem(self.online, str(user_id))
@@ -140,6 +162,26 @@ class RedisStore:
     async def last_seen(self, user_id: int) -> float | None:
         value = await self.redis.hget(self.seen, str(user_id))  # type: ignore[misc]
         return float(value) if value is not None else None
+
+    async def set_visible(self, user_id: int, connection: str, visible: bool) -> None:
+        key = f"{self.visible}{user_id}"
+        if visible:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.zadd(key, {connection: time.time() + settings.PRESENCE_TTL})
+                pipe.pexpire(key, int(settings.PRESENCE_TTL * 2000))
+                await pipe.execute()
+        else:
+            await self.redis.zrem(key, connection)
+
+    async def visible_among(self, user_ids: list[int]) -> set[int]:
+        if not user_ids:
+            return set()
+        now = time.time()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for pk in user_ids:
+                pipe.zcount(f"{self.visible}{pk}", now, "+inf")
+            counts = await pipe.execute()
+        return {pk for pk, n in zip(user_ids, counts, strict=True) if int(n) > 0}
 
 
 _memory = MemoryStore()

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -72,6 +73,22 @@ def _published(task: asyncio.Task[None]) -> None:
         logger.error("could not publish to the channel layer", exc_info=task.exception())
 
 
+Listener = Callable[[Frame], None]
+# Event type → who else hears of each persisted event (``listen``).
+_listeners: dict[str, list[Listener]] = {}
+
+
+def listen(types: Iterable[str], listener: Listener) -> None:
+    """Have ``listener(frame)`` called for every event of ``types`` as it is recorded,
+    inside the writing transaction (so it may defer its own work with
+    ``transaction.on_commit``). For apps that act on what clients are told, such as
+    notifications; registered from an ``AppConfig.ready``."""
+    for event_type in types:
+        registered = _listeners.setdefault(event_type, [])
+        if listener not in registered:
+            registered.append(listener)
+
+
 def publish(stream: str, event: dict[str, Any]) -> Frame:
     """Record ``event`` (a flat dict with a "type") on ``stream``; publish after commit.
 
@@ -81,6 +98,8 @@ def publish(stream: str, event: dict[str, Any]) -> Frame:
     record = Event.objects.create(stream=stream, type=event["type"], payload=payload)
     frame = event_frame(record)
     transaction.on_commit(lambda: _send(stream, frame), robust=True)
+    for listener in _listeners.get(record.type, ()):
+        listener(frame)
     return frame
 
 

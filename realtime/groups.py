@@ -53,3 +53,10 @@ def party_feed(community_id: int) -> str:
     """The party branch of a community: its party members and secretary (call-outs for party
     members, service projects)."""
     return f"party.{int(community_id)}"
+
+
+def kind_and_id(group: str) -> tuple[str, int]:
+    """A group name taken apart again: ``"party.12"`` → ``("party", 12)`` (the names above
+    are all ``<kind>.<id>``; anything else is ``("", 0)``)."""
+    kind, _, rest = group.partition(".")
+    return (kind, int(rest)) if rest.isdigit() else ("", 0)

@@ -20,7 +20,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("realtime", "communities", "chat", "presence", "config", "frontend")
+PACKAGES = ("realtime", "communities", "chat", "presence", "notifications", "config", "frontend")
 
 # Components, most specific first: a module belongs to the first whose prefix it has.
 COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -71,6 +71,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("wiring", ("config", "frontend")),
     ("chat", ("chat",)),
     ("presence", ("presence",)),
+    ("notifications", ("notifications",)),
     ("boards", ("communities.boards",)),
     ("volunteering", ("communities.volunteering",)),
     ("moderation", ("communities.moderation",)),
@@ -90,13 +91,17 @@ MAY_IMPORT: dict[str, set[str]] = {
     "boards": {"chat", "communities", "rules", "records", *LOW},
     "volunteering": {"boards", "communities", "rules", "records", *LOW},
     "moderation": {"chat", "boards", "volunteering", "communities", "rules", "records", *LOW},
+    "notifications": {
+        *("chat", "presence", "boards", "volunteering", "communities"),
+        *("rules", "records", *LOW),
+    },
     "demo": {
         *("chat", "boards", "volunteering", "moderation", "communities"),
         *("rules", "records", *LOW),
     },
     "wiring": {
         *("chat", "presence", "boards", "volunteering", "moderation", "communities", "demo"),
-        *("rules", "records", *LOW),
+        *("notifications", "rules", "records", *LOW),
     },
 }
 # What moderation may import of the apps it moderates: their door, nothing else.

@@ -137,7 +137,9 @@ def test_docker_compose_file_validates_and_has_the_production_topology() -> None
     assert result.returncode == 0, result.stderr
     compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"db", "redis", "migrate", "web1", "web2", "nginx"} <= set(services)
+    assert {"db", "redis", "migrate", "web1", "web2", "worker", "nginx"} <= set(services)
+    assert "db_worker" in services["worker"]["command"]
+    assert "notifications_schedule" in services["migrate"]["command"]
     for web in ("web1", "web2"):
         assert "daphne" in services[web]["command"]
         assert services[web]["depends_on"]["migrate"]["condition"] == (
@@ -189,5 +191,7 @@ def test_the_image_holds_every_package_the_app_installs() -> None:
     }
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     copied = set(re.findall(r"^COPY (?:--\S+ )*([a-z_]+)/", dockerfile, flags=re.M))
-    assert packages == {"config", "realtime", "communities", "chat", "presence", "frontend"}
+    assert packages == {
+        *("config", "realtime", "communities", "chat", "presence", "notifications", "frontend")
+    }
     assert packages <= copied, packages - copied

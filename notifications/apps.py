@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from realtime import feeds
+
+        from . import kinds, listener
+
+        # Every event some person may be pushed for: the push itself is worked out and
+        # sent by the task worker, after the transaction commits.
+        feeds.listen(kinds.PUSHED, listener.heard)

@@ -1,0 +1,69 @@
+"""Notifications fixtures: a loopback push service, devices subscribed to it, and the task
+worker run in this process until its queue is empty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from communities.models import User
+from notifications import kinds, services, vapid
+from tests.pushservice import Device, PushService
+
+Subscribe = Callable[[User], Device]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_conversation_kinds() -> None:
+    """Each process remembers which conversations are knocks (a kind never changes); a
+    test's rolled-back database hands the same ids to other conversations."""
+    kinds._is_direct.cache_clear()
+
+
+@pytest.fixture
+def push_service(settings: Any, tmp_path: Path) -> Iterator[PushService]:
+    """A push service on loopback, and this server's VAPID key in a key file of its own."""
+    settings.PUSH_ALLOW_HTTP = True
+    settings.VAPID_PRIVATE_KEY = ""
+    settings.VAPID_KEY_FILE = str(tmp_path / "vapid.pem")
+    vapid.generate(vapid.key_file())
+    vapid._vapid.cache_clear()
+    vapid._signed.clear()
+    with PushService() as service:
+        yield service
+    vapid._vapid.cache_clear()
+    vapid._signed.clear()
+
+
+@pytest.fixture
+def subscribe(push_service: PushService) -> Subscribe:
+    """A new device of ``user`` subscribed to pushes (as the browser would post it)."""
+
+    def make(user: User) -> Device:
+        device = push_service.device()
+        info = push_service.subscription(device)
+        services.subscription_save(
+            user=user, endpoint=info["endpoint"], **info["keys"], user_agent="test"
+        )
+        return device
+
+    return make
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """The task worker (``manage.py db_worker``), here, until no task is due. It recycles
+    database connections between tasks as a long-running process should; inside a test's
+    transaction that would close the test's own connection, so it is left open."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    return run
