@@ -6,6 +6,7 @@
  * {detail, code, errors}; a 401 also calls the handler set with onUnauthorized().
  */
 import { serverLanguage, t } from './i18n'
+import type { ChatAttachment } from './realtime/protocol'
 import type {
   Application,
   ChatSettings,
@@ -105,19 +106,20 @@ function normalizeErrors(raw: unknown): Record<string, string> {
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {
+  return errorFromText(response.status, await response.text().catch(() => ''))
+}
+
+function errorFromText(status: number, text: string): ApiError {
   let body: Record<string, unknown> = {}
   try {
-    const parsed: unknown = await response.json()
+    const parsed: unknown = JSON.parse(text)
     if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>
   } catch {
     // not JSON (a proxy's error page, Django's HTML CSRF failure): fall back below
   }
-  const detail =
-    typeof body.detail === 'string' && body.detail
-      ? body.detail
-      : t('app.httpError', { status: response.status })
-  const code = typeof body.code === 'string' ? body.code : `http_${response.status}`
-  return new ApiError(response.status, detail, code, normalizeErrors(body.errors))
+  const detail = typeof body.detail === 'string' && body.detail ? body.detail : t('app.httpError', { status })
+  const code = typeof body.code === 'string' ? body.code : `http_${status}`
+  return new ApiError(status, detail, code, normalizeErrors(body.errors))
 }
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
@@ -148,6 +150,50 @@ export async function request<T>(method: Method, path: string, options: RequestO
   }
   if (response.status === 204) return undefined as T
   return (await response.json()) as T
+}
+
+export interface UploadOptions {
+  /** How much of the file has gone, from 0 to 1. */
+  onProgress?: (fraction: number) => void
+  signal?: AbortSignal
+}
+
+/**
+ * POSTs a multipart form with the same headers, errors and 401 handling as request(),
+ * through XMLHttpRequest: unlike fetch, it reports how much of the upload has been sent.
+ * Cancelled by `signal`, it fails with the code `aborted`.
+ */
+export async function upload<T>(path: string, form: FormData, { onProgress, signal }: UploadOptions = {}): Promise<T> {
+  const csrf = await csrfHeader()
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) return reject(new ApiError(0, t('app.networkError'), 'aborted'))
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', path)
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Accept-Language', serverLanguage())
+    xhr.setRequestHeader('X-CSRFToken', csrf)
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress?.(Math.min(1, event.loaded / event.total))
+    })
+    xhr.addEventListener('load', () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(1)
+        try {
+          resolve((xhr.status === 204 ? undefined : JSON.parse(xhr.responseText)) as T)
+        } catch {
+          reject(new ApiError(xhr.status, t('app.httpError', { status: xhr.status }), `http_${xhr.status}`))
+        }
+        return
+      }
+      const error = errorFromText(xhr.status, xhr.responseText)
+      if (xhr.status === 401) unauthorizedHandler?.()
+      reject(error)
+    })
+    xhr.addEventListener('error', () => reject(new ApiError(0, t('app.networkError'), 'network_error')))
+    xhr.addEventListener('abort', () => reject(new ApiError(0, t('app.networkError'), 'aborted')))
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+    xhr.send(form)
+  })
 }
 
 export function query(params: Record<string, string | number | undefined>): string {
@@ -329,4 +375,11 @@ export function blockUser(userId: number): Promise<void> {
 
 export function unblockUser(userId: number): Promise<void> {
   return request('DELETE', `/api/chat/blocks/${userId}`)
+}
+
+/** A photo or PDF for a message I am writing in the conversation; send its id with the message. */
+export function uploadChatAttachment(conversationId: number, file: File, options: UploadOptions = {}): Promise<ChatAttachment> {
+  const form = new FormData()
+  form.append('file', file)
+  return upload(`/api/chat/conversations/${conversationId}/attachments`, form, options)
 }

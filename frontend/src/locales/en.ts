@@ -193,12 +193,22 @@ const en: Messages = {
     message: {
       deleted: 'This message was deleted',
       deletedQuote: 'The original message was deleted',
+      attachmentQuote: '[Photo or file]',
       edited: 'edited',
       likeLabel: 'Like ({count} likes so far)',
       more: 'More actions',
       reply: 'Reply',
       edit: 'Edit',
       delete: 'Delete',
+    },
+    attachments: {
+      add: 'Add photos or PDF files',
+      picked: 'Photos and files to send',
+      uploading: 'Uploading {name}',
+      failed: 'Upload failed, please try again',
+      remove: 'Do not send {name}',
+      tooMany: 'A message can carry at most {n} photos and files',
+      openPhoto: 'Open photo {n} of {count}',
     },
     composer: {
       label: 'Message',

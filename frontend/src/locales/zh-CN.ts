@@ -193,12 +193,22 @@ const zhCN = {
     message: {
       deleted: '此消息已删除',
       deletedQuote: '原消息已删除',
+      attachmentQuote: '[图片或文件]',
       edited: '已编辑',
       likeLabel: '点赞（现有 {count} 个赞）',
       more: '更多操作',
       reply: '回复',
       edit: '编辑',
       delete: '删除',
+    },
+    attachments: {
+      add: '添加照片或 PDF 文件',
+      picked: '要发送的照片和文件',
+      uploading: '正在上传 {name}',
+      failed: '上传失败，请重试',
+      remove: '不发送 {name}',
+      tooMany: '一条消息最多附带 {n} 张照片或文件',
+      openPhoto: '查看大图（第 {n} 张，共 {count} 张）',
     },
     composer: {
       label: '输入消息',

@@ -27,6 +27,21 @@ export interface ReplyQuote {
   id: number
   author: Person
   excerpt: string
+  /** The quoted message was deleted or taken down (an empty excerpt otherwise: it had only files). */
+  deleted?: boolean
+}
+
+/** A photo (with a thumbnail) or a PDF sent with a message; its URLs check who asks. */
+export interface ChatAttachment {
+  id: number
+  kind: 'image' | 'file'
+  url: string
+  thumbnail_url: string | null
+  width: number | null
+  height: number | null
+  /** A PDF's name. */
+  name: string | null
+  size: number
 }
 
 export interface ChatMessage {
@@ -34,7 +49,9 @@ export interface ChatMessage {
   conversation: number
   author: Person
   client_id: string
+  /** May be empty when the message carries attachments. */
   body: string
+  attachments?: ChatAttachment[]
   reply_to: ReplyQuote | null
   mentions: number[]
   likes: number
@@ -249,6 +266,8 @@ export interface SendFields {
   client_id: string
   reply_to?: number
   mentions?: number[]
+  /** Ids of my uploads into this conversation (POST /api/chat/conversations/{id}/attachments). */
+  attachments?: number[]
 }
 
 /** Each op's fields (besides `op` and `ref`) and the frame that answers it. */

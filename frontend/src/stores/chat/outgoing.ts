@@ -3,7 +3,14 @@
  * sent", with retry) until their ack brings the real message.
  */
 import { ref } from 'vue'
-import { newClientId, type AckFrame, type ChatMessage, type RealtimeClient, type ReplyQuote } from '../../realtime'
+import {
+  newClientId,
+  type AckFrame,
+  type ChatAttachment,
+  type ChatMessage,
+  type RealtimeClient,
+  type ReplyQuote,
+} from '../../realtime'
 
 export interface OutgoingMessage {
   clientId: string
@@ -11,6 +18,8 @@ export interface OutgoingMessage {
   body: string
   replyTo: ReplyQuote | null
   mentions: number[]
+  /** Photos and files uploaded for it (already on the server, not yet sent). */
+  attachments: ChatAttachment[]
   status: 'sending' | 'failed'
   error: string
 }
@@ -18,6 +27,7 @@ export interface OutgoingMessage {
 export interface SendOptions {
   replyTo?: ChatMessage | null
   mentions?: number[]
+  attachments?: ChatAttachment[]
 }
 
 export function useOutgoing(
@@ -34,6 +44,7 @@ export function useOutgoing(
       client_id: entry.clientId,
       ...(entry.replyTo ? { reply_to: entry.replyTo.id } : {}),
       ...(entry.mentions.length ? { mentions: entry.mentions } : {}),
+      ...(entry.attachments.length ? { attachments: entry.attachments.map((a) => a.id) } : {}),
     })
     return acked
   }
@@ -54,7 +65,11 @@ export function useOutgoing(
     )
   }
 
-  function send(conversation: number, body: string, { replyTo = null, mentions = [] }: SendOptions = {}): OutgoingMessage {
+  function send(
+    conversation: number,
+    body: string,
+    { replyTo = null, mentions = [], attachments = [] }: SendOptions = {},
+  ): OutgoingMessage {
     const quote: ReplyQuote | null = replyTo
       ? { id: replyTo.id, author: replyTo.author, excerpt: replyTo.body.slice(0, 40) }
       : null
@@ -64,6 +79,7 @@ export function useOutgoing(
       body,
       replyTo: quote,
       mentions,
+      attachments,
       status: 'sending',
       error: '',
     }
