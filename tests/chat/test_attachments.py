@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from chat import selectors
 from chat.models import Attachment, Conversation, Message
 from chat.services import attachment_upload, message_post
+from chat.services.attachments import attachment_ids
 from chat.shapes import message_out
 from communities.errors import Invalid
 from communities.moderation.services import member_mute
@@ -367,3 +368,20 @@ def test_a_reply_to_a_photo_only_message_is_not_shown_as_deleted(
     Message.objects.filter(pk=original.pk).update(deleted_at=timezone.now())
     reply.refresh_from_db()
     assert message_out(reply)["reply_to"]["deleted"] is True
+
+
+def test_refusals_speak_chinese_by_default(
+    neighbours: World, estate_chat: int, private_root: Path, settings: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.CHAT_ATTACHMENTS_MAX = 1
+    response = client_for(neighbours.wang_fang).post(
+        f"/api/chat/conversations/{estate_chat}/attachments",
+        {"file": SimpleUploadedFile("photo.jpg", b"<html>")},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.json()["errors"]["file"] == "这个文件不是 JPEG、PNG、WebP 或 GIF 图片。"
+    with translation.override("zh-hans"), pytest.raises(Invalid) as caught:
+        attachment_ids([1, 2])
+    assert caught.value.message == "一条消息最多附带 1 张照片或文件。"
