@@ -9,6 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class TextSize(models.IntegerChoices):
+    """How large a person reads the app (per cent of the phone's own text size)."""
+
+    STANDARD = 100, _("standard")
+    LARGE = 125, _("large")
+    LARGER = 150, _("larger")
+
+
 class User(AbstractUser):
     """A person. Residents log in with their phone number as username."""
 
@@ -19,6 +27,12 @@ class User(AbstractUser):
     # badge everywhere. Kept in step with their roles by services.party_badge_refresh, so
     # showing a name never costs a query.
     party_badge = models.BooleanField(_("shows the party badge"), default=False)
+    # The display the person chose (elder mode), kept on the account so it follows them to
+    # another device. NULL until they choose: a device's own choice then stands.
+    text_size = models.PositiveSmallIntegerField(
+        _("text size"), choices=TextSize.choices, null=True, blank=True
+    )
+    high_contrast = models.BooleanField(_("high contrast"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -26,6 +40,10 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(text_size__isnull=True) | Q(text_size__in=TextSize.values),
+                name="user_text_size_known",
             ),
         ]
 
@@ -293,9 +311,17 @@ class JoinApplication(models.Model):
 
 
 class PhoneCode(models.Model):
-    """A one-time code sent by SMS to confirm a phone number; only its hash is kept."""
+    """A one-time code sent by SMS to confirm a phone number; only its hash is kept.
+
+    A code serves one purpose: one sent to join cannot reset a password, nor the reverse.
+    """
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("confirm the number")
+        PASSWORD_RESET = "password_reset", _("reset the password")
 
     phone = models.CharField(max_length=20)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.VERIFY)
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

@@ -50,13 +50,24 @@ def mask_phone(phone: str) -> str:
     return f"{national[:3]}****{national[-4:]}"
 
 
-def phone_code_send(*, phone: str, client_ip: str) -> PhoneCode:
-    """Send a fresh six-digit code to ``phone`` (already normalised)."""
+def phone_code_send(
+    *,
+    phone: str,
+    client_ip: str,
+    purpose: str = PhoneCode.Purpose.VERIFY,
+    deliver: bool = True,
+) -> PhoneCode:
+    """Send a fresh six-digit code to ``phone`` (already normalised) for ``purpose``.
+
+    ``deliver=False`` does everything but send the SMS: asking for a password-reset code
+    for a number without an account must look, and count, exactly like asking for one
+    with an account, so that the answer tells nobody whether the number has one.
+    """
     throttle.hit("sms-phone", phone, settings.SMS_CODE_LIMIT)
     throttle.hit("sms-ip", client_ip, settings.SMS_CODE_IP_LIMIT)
     now = timezone.now()
     recent = PhoneCode.objects.filter(
-        phone=phone, created_at__gt=now - settings.SMS_CODE_RESEND_AFTER
+        phone=phone, purpose=purpose, created_at__gt=now - settings.SMS_CODE_RESEND_AFTER
     ).exists()
     if recent:
         raise Throttled(
@@ -66,26 +77,42 @@ def phone_code_send(*, phone: str, client_ip: str) -> PhoneCode:
     code = f"{secrets.randbelow(1_000_000):06d}"
     record = PhoneCode.objects.create(
         phone=phone,
+        purpose=purpose,
         code_hash=make_password(code),
         created_at=now,
         expires_at=now + settings.SMS_CODE_TTL,
     )
     minutes = max(1, int(settings.SMS_CODE_TTL / timedelta(minutes=1)))
-    send_sms(
-        phone,
-        _("[Shequtong] Your verification code is %(code)s, valid for %(minutes)d minutes.")
-        % {"code": code, "minutes": minutes},
-    )
+    if purpose == PhoneCode.Purpose.PASSWORD_RESET:
+        text = _(
+            "[Shequtong] Your code to reset your password is %(code)s, valid for %(minutes)d "
+            "minutes. If you did not ask for it, ignore this message."
+        )
+    else:
+        text = _("[Shequtong] Your verification code is %(code)s, valid for %(minutes)d minutes.")
+    if deliver:
+        send_sms(phone, text % {"code": code, "minutes": minutes})
     return record
 
 
-def phone_code_consume(*, phone: str, code: str, field: str = "sms_code") -> None:
-    """Accept ``code`` for ``phone`` once, or raise Invalid naming ``field``."""
+def phone_code_consume(
+    *,
+    phone: str,
+    code: str,
+    field: str = "sms_code",
+    purpose: str = PhoneCode.Purpose.VERIFY,
+) -> None:
+    """Accept ``code`` for ``phone`` and ``purpose`` once, or raise Invalid naming ``field``."""
     wrong = _("The verification code is wrong or has expired.")
     with transaction.atomic():
         record = (
             PhoneCode.objects.select_for_update()
-            .filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now())
+            .filter(
+                phone=phone,
+                purpose=purpose,
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
             .order_by("-created_at")
             .first()
         )

@@ -1,4 +1,6 @@
-"""Accounts: the CSRF cookie, logging in and out, bearer tokens, who I am, SMS codes."""
+"""Accounts: the CSRF cookie, logging in and out, bearer tokens, who I am (and the session
+check that is never an error), SMS codes, resetting a forgotten password, the display a
+person chose."""
 
 from __future__ import annotations
 
@@ -9,12 +11,26 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from realtime.tokens import token_issue
+from realtime.tokens import token_issue, token_user
 
 from .. import services
+from ..models import User
 from ..phone import mask_phone, normalize_phone, phone_code_send
 from .common import LOGGED_IN, client_ip, current_user, require_csrf, router
-from .schemas import CsrfOut, LoginIn, MeOut, SmsCodeIn, SmsCodeOut, TokenOut, me_out
+from .schemas import (
+    CsrfOut,
+    DisplayIn,
+    DisplayOut,
+    LoginIn,
+    MeOut,
+    PasswordResetIn,
+    SessionOut,
+    SmsCodeIn,
+    SmsCodeOut,
+    TokenOut,
+    display_out,
+    me_out,
+)
 
 
 @router.get(
@@ -83,6 +99,45 @@ def me(request: HttpRequest) -> dict[str, object]:
     return me_out(current_user(request))
 
 
+@router.get(
+    "/auth/session",
+    response=SessionOut,
+    auth=None,
+    tags=["accounts"],
+    operation_id="communities_api_session",
+)
+def session(request: HttpRequest) -> dict[str, object]:
+    """Who is logged in, answered 200 for a visitor too (``authenticated: false``): the app
+    asks on every page, and a visitor is no error. ``GET /api/me`` keeps answering 401."""
+    user: object = request.user
+    bearer = request.headers.get("Authorization", "")
+    if bearer.startswith("Bearer "):
+        user = token_user(bearer.removeprefix("Bearer ").strip())
+    known = isinstance(user, User) and user.is_authenticated and user.is_active
+    return {
+        "authenticated": known,
+        "user": me_out(user) if known and isinstance(user, User) else None,
+        "time_zone": settings.TIME_ZONE,
+    }
+
+
+@router.post(
+    "/me/display",
+    response=DisplayOut,
+    auth=LOGGED_IN,
+    tags=["accounts"],
+    operation_id="communities_api_me_display",
+)
+def me_display(request: HttpRequest, payload: DisplayIn) -> dict[str, object]:
+    """Remember the text size and contrast I chose, on my account (every device follows)."""
+    user = services.account_display_update(
+        user=current_user(request),
+        text_size=payload.text_size,
+        high_contrast=payload.high_contrast,
+    )
+    return display_out(user)
+
+
 @router.post(
     "/auth/sms-code",
     response={202: SmsCodeOut},
@@ -104,3 +159,47 @@ def sms_code(request: HttpRequest, payload: SmsCodeIn) -> Status[dict[str, objec
             "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
         },
     )
+
+
+@router.post(
+    "/auth/password-reset/sms-code",
+    response={202: SmsCodeOut},
+    auth=None,
+    tags=["accounts"],
+    operation_id="communities_api_password_reset_code",
+)
+def password_reset_code(request: HttpRequest, payload: SmsCodeIn) -> Status[dict[str, object]]:
+    """Send a code to reset the password of the account with this mobile number. The
+    answer is the same whether or not the number has an account."""
+    require_csrf(request)
+    phone = services.password_reset_code_send(phone=payload.phone, client_ip=client_ip(request))
+    return Status(
+        202,
+        {
+            "detail": _("If %(phone)s belongs to an account, a code has been sent to it.")
+            % {"phone": mask_phone(phone)},
+            "expires_in": int(settings.SMS_CODE_TTL.total_seconds()),
+            "resend_after": int(settings.SMS_CODE_RESEND_AFTER.total_seconds()),
+        },
+    )
+
+
+@router.post(
+    "/auth/password-reset",
+    response=MeOut,
+    auth=None,
+    tags=["accounts"],
+    operation_id="communities_api_password_reset",
+)
+def password_reset(request: HttpRequest, payload: PasswordResetIn) -> dict[str, object]:
+    """Choose a new password with the code sent by SMS; the person is then logged in (every
+    other session of theirs ends with the old password)."""
+    require_csrf(request)
+    user = services.password_reset(
+        phone=payload.phone,
+        sms_code=payload.sms_code,
+        password=payload.password,
+        client_ip=client_ip(request),
+    )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return me_out(user)

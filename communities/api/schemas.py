@@ -45,6 +45,19 @@ class RoleOut(Schema):
     show_identity: bool
 
 
+class DisplayOut(Schema):
+    """The display the person chose (elder mode); null where they have not chosen."""
+
+    text_size: int | None
+    high_contrast: bool | None
+
+
+class DisplayIn(Schema):
+    # Each left out (or null) stays as it is.
+    text_size: int | None = None
+    high_contrast: bool | None = None
+
+
 class MeOut(Schema):
     id: int
     username: str
@@ -54,6 +67,16 @@ class MeOut(Schema):
     away_memberships: list[AwayMembershipOut]
     roles: list[RoleOut]
     can_review: list[PlaceOut]
+    display: DisplayOut
+
+
+class SessionOut(Schema):
+    """Who is logged in, if anyone, and what every page needs before it shows a time."""
+
+    authenticated: bool
+    user: MeOut | None
+    # The place's time zone (IANA name): every date and time is shown in it.
+    time_zone: str
 
 
 class ApplicationOut(Schema):
@@ -116,6 +139,12 @@ class TokenOut(Schema):
 
 class SmsCodeIn(Schema):
     phone: str
+
+
+class PasswordResetIn(Schema):
+    phone: str
+    sms_code: str = ""
+    password: str = ""
 
 
 class SmsCodeOut(Schema):
@@ -225,7 +254,12 @@ def me_out(user: User) -> dict[str, object]:
         "away_memberships": [away_membership_out(a) for a in selectors.user_away_memberships(user)],
         "roles": [role_out(r) for r in selectors.user_roles(user)],
         "can_review": [place_out(p) for p in selectors.reviewable_communities(user)],
+        "display": display_out(user),
     }
+
+
+def display_out(user: User) -> dict[str, object]:
+    return {"text_size": user.text_size, "high_contrast": user.high_contrast}
 
 
 def join_code_out(estate: Place) -> dict[str, object]:

@@ -114,6 +114,35 @@ def test_passwords_are_hashed_with_argon2(world: World) -> None:
 
 def test_errors_are_translated_simplified_chinese_by_default(world: World) -> None:
     response = post(Client(), "/api/auth/login", {"username": "li_wei", "password": "x"})
-    assert response.json()["detail"] == "用户名或密码错误。"
+    assert response.json()["detail"] == "手机号、用户名或密码错误。"
     english = post(client_for(None), "/api/auth/login", {"username": "li_wei", "password": "x"})
-    assert english.json()["detail"] == "Wrong username or password."
+    assert english.json()["detail"] == "Wrong mobile number, user name or password."
+
+
+def test_login_with_the_mobile_number_of_an_account_named_otherwise(
+    world: World, anon: Client
+) -> None:
+    """One field takes the user name or the mobile number on the account (normalised as
+    joining does), whatever the account's user name is."""
+    world.wang_fang.phone = "+8613900000001"
+    world.wang_fang.save(update_fields=["phone"])
+    for form in ("wang_fang", "13900000001", "+86 139-0000-0001"):
+        response = post(Client(), "/api/auth/login", {"username": form, "password": PASSWORD})
+        assert response.status_code == 200, form
+        assert response.json()["username"] == "wang_fang"
+    unknown = post(anon, "/api/auth/login", {"username": "13900000009", "password": PASSWORD})
+    assert unknown.status_code == 400
+    assert unknown.json()["code"] == "bad_credentials"
+    assert anon.get("/api/me").status_code == 401
+
+
+def test_failures_by_number_and_by_name_count_against_one_account(
+    world: World, anon: Client, settings: Any
+) -> None:
+    world.wang_fang.phone = "+8613900000001"
+    world.wang_fang.save(update_fields=["phone"])
+    settings.LOGIN_FAILURE_LIMIT = "2/300"
+    post(anon, "/api/auth/login", {"username": "13900000001", "password": "nope"})
+    post(anon, "/api/auth/login", {"username": "wang_fang", "password": "nope"})
+    locked = post(anon, "/api/auth/login", {"username": "wang_fang", "password": PASSWORD})
+    assert locked.status_code == 429
