@@ -28,3 +28,22 @@ def app(request: HttpRequest, route: str = "") -> HttpResponse:
     response = HttpResponse(html)
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# Files of the bundle that must be served from the site's root: the service worker's scope
+# is the folder it is served from, and the manifest names the app's start page.
+ROOT_FILES = {
+    "sw.js": "text/javascript; charset=utf-8",
+    "manifest.webmanifest": "application/manifest+json",
+}
+
+
+@require_safe
+def root_file(request: HttpRequest, name: str) -> HttpResponse:
+    path = Path(settings.FRONTEND_DIST) / name
+    if name not in ROOT_FILES or not path.is_file():
+        return HttpResponse(status=404)
+    response = HttpResponse(path.read_bytes(), content_type=ROOT_FILES[name])
+    # A new service worker must reach browsers at once: never from a cache.
+    response["Cache-Control"] = "no-cache"
+    return response

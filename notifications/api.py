@@ -66,6 +66,11 @@ class MuteIn(Schema):
     muted: bool
 
 
+class SubscriptionOut(Schema):
+    endpoint: str
+    created: bool
+
+
 def _settings(request: HttpRequest) -> dict[str, Any]:
     user = current_user(request)
     row = selectors.settings_of(user)
@@ -84,17 +89,18 @@ def vapid_key(request: HttpRequest) -> dict[str, str]:
     return {"public_key": vapid.public_key()}
 
 
-@router.post("/notifications/subscriptions", response={200: None, 201: None})
-def subscribe(request: HttpRequest, payload: SubscriptionIn) -> Status[None]:
+@router.post("/notifications/subscriptions", response={200: SubscriptionOut, 201: SubscriptionOut})
+def subscribe(request: HttpRequest, payload: SubscriptionIn) -> Status[dict[str, Any]]:
     """This device accepts pushes (201; 200 when it had subscribed already)."""
-    _subscription, created = services.subscription_save(
+    subscription, created = services.subscription_save(
         user=current_user(request),
         endpoint=payload.endpoint,
         p256dh=payload.keys.p256dh,
         auth=payload.keys.auth,
         user_agent=request.headers.get("User-Agent", ""),
     )
-    return Status(201 if created else 200, None)
+    body = {"endpoint": subscription.endpoint, "created": created}
+    return Status(201 if created else 200, body)
 
 
 @router.post("/notifications/subscriptions/delete", response={204: None})

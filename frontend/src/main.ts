@@ -6,6 +6,8 @@ import App from './App.vue'
 import { initCsrf, onUnauthorized } from './api'
 import { i18n, restoreLocale } from './i18n'
 import { getRealtime } from './realtime'
+import { registerServiceWorker } from './notifications/push'
+import { reportVisibility } from './notifications/visibility'
 import { createAppRouter } from './router'
 import { useSessionStore } from './stores/session'
 
@@ -32,5 +34,10 @@ getRealtime().onUnauthorized(() => {
 
 // A failure here is not fatal: the first write fetches a token again.
 initCsrf().catch(() => undefined)
+
+// The page in view or not: the server pushes nothing for what an open page shows.
+reportVisibility(getRealtime())
+// The offline shell and pushes (where the browser has service workers).
+void registerServiceWorker()
 
 createApp(App).use(pinia).use(router).use(i18n).mount('#app')

@@ -77,6 +77,12 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/settings/notifications',
+    name: 'notification-settings',
+    component: () => import('./views/NotificationSettingsView.vue'),
+    meta: { titleKey: 'notifications.title', requiresAuth: true, back: '/' },
+  },
+  {
     path: '/letters',
     meta: { requiresAuth: true },
     children: [

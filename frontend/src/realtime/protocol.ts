@@ -285,6 +285,7 @@ export interface Ops {
   knock: { fields: { user: number }; reply: ConversationFrame }
   presence: { fields: { conversation: number }; reply: PresenceFrame }
   typing: { fields: { conversation: number }; reply: never }
+  visibility: { fields: { visible: boolean }; reply: AckFrame }
 }
 
 export type OpName = keyof Ops

@@ -16,6 +16,7 @@ import {
   type RealtimeClient,
 } from '../../realtime'
 import { t } from '../../i18n'
+import { recall, remember } from '../../offline'
 import { useModerationStore } from '../../moderation/store'
 import { useSessionStore } from '../session'
 import { mergeMessages, orderConversations, updateMessage } from './merge'
@@ -24,6 +25,9 @@ import { usePeers } from './peers'
 import { usePresence } from './presence'
 import { useOutgoing, type OutgoingMessage, type SendOptions } from './outgoing'
 import { TYPING_TTL_MS, useTyping } from './typing'
+
+// The conversation list last seen on this device (src/offline.ts).
+const OFFLINE_LIST = 'chat.conversations'
 
 export { TYPING_TTL_MS }
 export type { OutgoingMessage, SendOptions }
@@ -46,6 +50,8 @@ export const useChatStore = defineStore('chat', () => {
   const listLoaded = ref(false)
   const listError = ref('')
   const conversations = ref<Record<number, Conversation>>({})
+  // The list shown is the last one seen on this device, not yet the live one (offline).
+  const stale = ref(false)
   const messages = ref<Record<number, ChatMessage[]>>({})
   const hasMore = ref<Record<number, boolean>>({})
   const historyLoaded = ref<Record<number, boolean>>({})
@@ -99,6 +105,7 @@ export const useChatStore = defineStore('chat', () => {
   /** Connects and follows the live events (once; called when someone is logged in). */
   function start(): void {
     if (client) return
+    restoreLastSeen()
     client = getRealtime()
     const c = client
     connection.value = c.state
@@ -191,9 +198,20 @@ export const useChatStore = defineStore('chat', () => {
       conversations.value = next
       listLoaded.value = true
       listError.value = ''
+      stale.value = false
+      remember(OFFLINE_LIST, myId.value, reply.conversations)
     } catch (error) {
       listError.value = errorText(error)
     }
+  }
+
+  /** Offline, the list last seen on this device (until the live one arrives). */
+  function restoreLastSeen(): void {
+    const kept = recall<Conversation[]>(OFFLINE_LIST, myId.value)
+    if (!kept || listLoaded.value) return
+    conversations.value = Object.fromEntries(kept.map((c) => [c.id, c]))
+    listLoaded.value = true
+    stale.value = true
   }
 
   /** Reload the list soon (several events may ask at once). */
@@ -391,6 +409,7 @@ export const useChatStore = defineStore('chat', () => {
 
   return {
     connection,
+    stale,
     listLoaded,
     listError,
     conversations,
