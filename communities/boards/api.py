@@ -31,13 +31,13 @@ from .schemas import (
     PostDetailOut,
     PostIn,
     PostPatch,
-    PostSummaryOut,
     ReviewIn,
     ReviewPostOut,
     RevisionOut,
     StateIn,
     ThreadOut,
     UnreadOut,
+    UrgentPostOut,
     WantOut,
 )
 from .shapes import (
@@ -98,7 +98,7 @@ def board_unread(request: HttpRequest) -> dict[str, int]:
     return {str(pk): n for pk, n in selectors.unread_counts(user, boards).items()}
 
 
-@router.get("/boards/urgent", response=list[PostSummaryOut])
+@router.get("/boards/urgent", response=list[UrgentPostOut])
 def urgent_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [post_summary(post) for post in selectors.urgent_for(current_user(request))]
 

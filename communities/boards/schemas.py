@@ -69,6 +69,11 @@ class PostSummaryOut(Schema):
     extra: dict[str, Any]
 
 
+class UrgentPostOut(PostSummaryOut):
+    # The whole cleaned body: the pop-up shows the notice in full.
+    body: str
+
+
 class ReviewPostOut(PostSummaryOut):
     # The community's filter words the post contains (why it waits), for the moderators.
     filter_words: list[str]

@@ -62,8 +62,9 @@ def excerpt(text: str) -> str:
 
 def post_summary(post: Post) -> dict[str, Any]:
     """A post in a list or a live frame (``images`` prefetched, ``author`` and ``board``
-    selected with it)."""
-    return {
+    selected with it). An urgent notice carries its (cleaned) body too: it pops up in full,
+    paragraphs and lists kept, on every page of everyone it reaches."""
+    summary = {
         "id": post.pk,
         "board": {"id": post.board_id, "kind": post.board.kind, "place_id": post.board.place_id},
         "title": post.title,
@@ -81,6 +82,9 @@ def post_summary(post: Post) -> dict[str, Any]:
         "images": [image_out(image) for image in post.images.all()],
         "extra": post.extra,
     }
+    if post.urgent:
+        summary["body"] = post.body
+    return summary
 
 
 def post_detail(

@@ -243,6 +243,10 @@ def test_every_event_shape(town: Town) -> None:
         event = builder(post)
         assert set(event) == {"type", "post"}
         assert set(event["post"]) == summary_keys
+    # An urgent notice carries its body: it pops up in full on every open page.
+    urgent = make_post(town.boards["notices"], town.li_wei, "停气", urgent=True)
+    assert live.post_created(urgent)["post"]["body"] == urgent.body
+    assert set(live.post_created(urgent)["post"]) == summary_keys | {"body"}
     for builder in (live.post_hidden, live.post_deleted):
         assert set(builder(post)) == {"type", "post_id", "board_id"}
     assert set(live.post_liked(post)) == {"type", "post_id", "board_id", "likes"}

@@ -120,6 +120,17 @@ def test_an_urgent_notice_waits_for_acknowledgement(town: Town) -> None:
     assert api(town.chen_jie).post(f"/boards/posts/{post_id}/acknowledge").status_code == 404
 
 
+def test_an_urgent_notice_carries_its_paragraphs_for_the_pop_up(town: Town) -> None:
+    notices = town.boards["notices"]
+    body = "<p>今明两天有大风暴雨。</p><ul><li>收好花盆</li><li>车辆移至地面</li></ul>"
+    make_post(notices, town.li_wei, "台风防御", urgent=True, body=body)
+    [urgent] = api(town.wang_fang).get("/boards/urgent").json()
+    assert urgent["body"] == body  # paragraphs and list items kept, unlike the excerpt
+    assert "<" not in urgent["excerpt"]
+    page = api(town.wang_fang).get(f"/boards/{notices.pk}/posts").json()
+    assert all("body" not in post for post in page["posts"])  # lists stay light
+
+
 def test_a_village_notice_reaches_villagers_living_away(town: Town) -> None:
     board = town.boards["village_notices"]
     make_post(board, town.xu_ming, "村里修路", urgent=True)
