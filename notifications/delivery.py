@@ -9,6 +9,7 @@ from datetime import timedelta
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from presence import service as presence
@@ -53,10 +54,9 @@ def deliveries_for(plans: list[Plan]) -> list[Delivery]:
             users -= _visible(users)
         if not users:
             continue
+        payload = plan.payload()
         rows = [
-            Delivery(
-                subscription=subscription, key=plan.key, kind=plan.kind, payload=plan.payload()
-            )
+            Delivery(subscription=subscription, key=plan.key, kind=plan.kind, payload=payload)
             for subscription in PushSubscription.objects.filter(user_id__in=users)
         ]
         with transaction.atomic():
@@ -91,6 +91,8 @@ def deliver(deliveries: list[Delivery]) -> tuple[list[int], timedelta]:
     outcomes = sender.send(pushes)
     now = timezone.now()
     retry: list[int] = []
+    ok: list[int] = []
+    failing: list[int] = []
     gone: set[int] = set()
     for delivery, outcome in zip(live, outcomes, strict=True):
         subscription = delivery.subscription
@@ -98,9 +100,7 @@ def deliver(deliveries: list[Delivery]) -> tuple[list[int], timedelta]:
         delivery.attempts += 1
         if outcome.ok:
             delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, now, ""
-            PushSubscription.objects.filter(pk=subscription.pk).update(
-                last_success_at=now, failures=0
-            )
+            ok.append(subscription.pk)
         elif outcome.gone:
             delivery.status, delivery.last_error = Delivery.Status.GONE, outcome.error
             gone.add(subscription.pk)
@@ -108,14 +108,18 @@ def deliver(deliveries: list[Delivery]) -> tuple[list[int], timedelta]:
             final = delivery.attempts >= settings.PUSH_MAX_ATTEMPTS
             delivery.status = Delivery.Status.FAILED if final else Delivery.Status.RETRY
             delivery.last_error = outcome.error
-            PushSubscription.objects.filter(pk=subscription.pk).update(
-                failures=subscription.failures + 1
-            )
+            failing.append(subscription.pk)
             if not final:
                 retry.append(delivery.pk)
-    Delivery.objects.bulk_update(live, ["status", "attempts", "sent_at", "last_error"])
-    if gone:
-        # The deliveries stay (subscription set null), so expired devices are counted.
-        PushSubscription.objects.filter(pk__in=gone).delete()
+    # A few statements for a whole batch: an urgent notice is thousands of deliveries.
+    with transaction.atomic():
+        Delivery.objects.bulk_update(
+            live, ["status", "attempts", "sent_at", "last_error"], batch_size=1000
+        )
+        PushSubscription.objects.filter(pk__in=ok).update(last_success_at=now, failures=0)
+        PushSubscription.objects.filter(pk__in=failing).update(failures=F("failures") + 1)
+        if gone:
+            # The deliveries stay (subscription set null), so expired devices are counted.
+            PushSubscription.objects.filter(pk__in=gone).delete()
     attempts = max((d.attempts for d in live if d.pk in retry), default=1)
     return retry, backoff(attempts)

@@ -51,10 +51,31 @@ class Device:
         return {"p256dh": b64(public), "auth": b64(self.auth)}
 
 
+_verified: dict[str, dict[str, Any]] = {}  # a signed header once checked, by its text
+
+
 def _check_vapid(authorization: str, origin: str) -> str:
-    """Why the VAPID header is not good, or ""."""
+    """Why the VAPID header is not good, or "". A header is signed once and reused for many
+    pushes (as real push services see it), so its signature is checked once."""
+    body = _verified.get(authorization)
+    if body is None:
+        why, body = _verify(authorization)
+        if why:
+            return why
+        _verified[authorization] = body
+    if body.get("aud") != origin:
+        return f"aud {body.get('aud')!r} is not {origin!r}"
+    if int(body.get("exp", 0)) <= time.time():
+        return "expired"
+    if not str(body.get("sub", "")).startswith(("mailto:", "https:")):
+        return "no contact in sub"
+    return ""
+
+
+def _verify(authorization: str) -> tuple[str, dict[str, Any]]:
+    """The claims of a VAPID header whose ES256 signature holds, or why not."""
     if not authorization.startswith("vapid "):
-        return "no vapid authorization"
+        return "no vapid authorization", {}
     parts = dict(item.strip().split("=", 1) for item in authorization[len("vapid ") :].split(","))
     token, key = parts.get("t", ""), parts.get("k", "")
     try:
@@ -65,16 +86,9 @@ def _check_vapid(authorization: str, origin: str) -> str:
             int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
         )
         public.verify(der, f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
-        body = json.loads(unb64(claims))
+        return "", dict(json.loads(unb64(claims)))
     except (ValueError, InvalidSignature) as exc:
-        return f"bad vapid signature: {exc!r}"
-    if body.get("aud") != origin:
-        return f"aud {body.get('aud')!r} is not {origin!r}"
-    if int(body.get("exp", 0)) <= time.time():
-        return "expired"
-    if not str(body.get("sub", "")).startswith(("mailto:", "https:")):
-        return "no contact in sub"
-    return ""
+        return f"bad vapid signature: {exc!r}", {}
 
 
 class PushService:
