@@ -9,8 +9,9 @@
  */
 const SHELL = 'shequtong-shell-v1'
 const READS = 'shequtong-reads-v1'
-// Reading endpoints whose last answer is worth showing offline.
-const KEPT_READS = ['/api/me', '/api/boards', '/api/volunteer']
+// Reading endpoints whose last answer is worth showing offline (the app asks who is logged
+// in with /api/auth/session).
+const KEPT_READS = ['/api/auth/session', '/api/me', '/api/boards', '/api/volunteer']
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

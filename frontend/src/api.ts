@@ -10,6 +10,7 @@ import type { ChatAttachment } from './realtime/protocol'
 import type {
   Application,
   ChatSettings,
+  DisplayChoice,
   EstateDetail,
   JoinApplicationInput,
   JoinCode,
@@ -19,10 +20,12 @@ import type {
   LetterInput,
   Me,
   Neighbour,
+  PasswordResetInput,
   PersonRef,
   Place,
   ReviewApplication,
   ReviewStatusFilter,
+  Session,
   SmsCodeSent,
   Topic,
   TopicApplication,
@@ -218,18 +221,34 @@ export async function logout(): Promise<void> {
   forgetCsrf()
 }
 
-/** The logged-in user, or null for a visitor. */
-export async function getMe(): Promise<Me | null> {
-  try {
-    return await request<Me>('GET', '/api/me', { expectUnauthorized: true })
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null
-    throw error
-  }
+/**
+ * Who is logged in (user null for a visitor) and the place's time zone. Answered 200 for a
+ * visitor too, so a logged-out page logs no failed request in the browser's console.
+ */
+export function getSession(): Promise<Session> {
+  return request('GET', '/api/auth/session')
 }
 
 export function sendSmsCode(phone: string): Promise<SmsCodeSent> {
   return request('POST', '/api/auth/sms-code', { body: { phone } })
+}
+
+/** A code to reset the password of the account with this number (the answer is the same
+ * whether or not the number has an account). */
+export function sendPasswordResetCode(phone: string): Promise<SmsCodeSent> {
+  return request('POST', '/api/auth/password-reset/sms-code', { body: { phone } })
+}
+
+/** Sets the new password with the code; the server logs the person in. */
+export async function resetPassword(input: PasswordResetInput): Promise<Me> {
+  const me = await request<Me>('POST', '/api/auth/password-reset', { body: input })
+  forgetCsrf()
+  return me
+}
+
+/** Keeps the text size and contrast on the account; a field left out stays as it is. */
+export function saveDisplay(choice: Partial<DisplayChoice>): Promise<DisplayChoice> {
+  return request('POST', '/api/me/display', { body: choice })
 }
 
 // ---- joining an estate ------------------------------------------------------------------

@@ -14,6 +14,13 @@ declare module 'vue-router' {
     hideTabbar?: boolean
     /** Where the top bar's back arrow leads (pages below another page). */
     back?: string
+    /**
+     * A page the person came to work on (reviewing, the console, writing): after one pop-up
+     * there, the next waits in a dismissible banner instead of blocking the page.
+     */
+    workPage?: boolean
+    /** Pop-ups that never show on this page (logging in, joining, checking in). */
+    hideNotices?: ('urgent' | 'callout')[]
   }
 }
 

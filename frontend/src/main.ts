@@ -1,5 +1,8 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
+// Noto Sans SC from the bundle, split by Unicode range: a phone without a Chinese font (a bare
+// Linux browser) loads only the pieces a page uses; one with its own never loads it.
+import '@fontsource-variable/noto-sans-sc/wght.css'
 import './vant-styles'
 import './style.css'
 import App from './App.vue'

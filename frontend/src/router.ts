@@ -7,10 +7,19 @@ import ApplicationsView from './views/ApplicationsView.vue'
 import ReviewView from './views/ReviewView.vue'
 import NotFoundView from './views/NotFoundView.vue'
 
+// Logging in, resetting a password and joining: no pop-up of any kind.
+const QUIET: ('urgent' | 'callout')[] = ['urgent', 'callout']
+
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeView, meta: { titleKey: 'home.title', requiresAuth: true } },
-  { path: '/login', name: 'login', component: LoginView, meta: { titleKey: 'login.title' } },
-  { path: '/join/:code', name: 'join', component: JoinView, meta: { titleKey: 'join.title' } },
+  { path: '/login', name: 'login', component: LoginView, meta: { titleKey: 'login.title', hideNotices: QUIET } },
+  {
+    path: '/password-reset',
+    name: 'password-reset',
+    component: () => import('./views/PasswordResetView.vue'),
+    meta: { titleKey: 'reset.title', back: '/login', hideNotices: QUIET },
+  },
+  { path: '/join/:code', name: 'join', component: JoinView, meta: { titleKey: 'join.title', hideNotices: QUIET } },
   {
     path: '/applications',
     name: 'applications',
@@ -21,7 +30,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/review',
     name: 'review',
     component: ReviewView,
-    meta: { titleKey: 'review.title', requiresAuth: true, requiresReviewer: true },
+    meta: { titleKey: 'review.title', requiresAuth: true, requiresReviewer: true, workPage: true },
   },
   {
     // Chat pages share the "/chat" record, so the Chat tab stays lit on each of them.
@@ -54,7 +63,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'review',
         name: 'board-review',
         component: () => import('./views/boards/BoardReviewView.vue'),
-        meta: { titleKey: 'boards.review.title', back: '/boards' },
+        meta: { titleKey: 'boards.review.title', back: '/boards', workPage: true },
       },
       {
         path: 'posts/:id(\\d+)',
@@ -66,13 +75,13 @@ export const routes: RouteRecordRaw[] = [
         path: 'posts/:id(\\d+)/edit',
         name: 'board-post-edit',
         component: () => import('./views/boards/ComposeView.vue'),
-        meta: { titleKey: 'boards.compose.editTitle', hideTabbar: true, back: '/boards' },
+        meta: { titleKey: 'boards.compose.editTitle', hideTabbar: true, back: '/boards', workPage: true },
       },
       {
         path: ':boardId(\\d+)/new',
         name: 'board-compose',
         component: () => import('./views/boards/ComposeView.vue'),
-        meta: { titleKey: 'boards.compose.title', hideTabbar: true, back: '/boards' },
+        meta: { titleKey: 'boards.compose.title', hideTabbar: true, back: '/boards', workPage: true },
       },
     ],
   },
@@ -91,7 +100,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'new',
         name: 'letter-new',
         component: () => import('./views/LetterComposeView.vue'),
-        meta: { titleKey: 'letters.composeTitle', back: '/letters' },
+        meta: { titleKey: 'letters.composeTitle', back: '/letters', workPage: true },
       },
       {
         path: ':id(\\d+)',
@@ -123,7 +132,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'new',
         name: 'volunteer-new',
         component: () => import('./views/volunteer/CalloutComposeView.vue'),
-        meta: { titleKey: 'volunteer.compose.pageTitle', hideTabbar: true, back: '/volunteer' },
+        meta: { titleKey: 'volunteer.compose.pageTitle', hideTabbar: true, back: '/volunteer', workPage: true },
       },
       {
         path: 'me',
@@ -141,7 +150,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'callouts/:id(\\d+)/checkin',
         name: 'volunteer-checkin',
         component: () => import('./views/volunteer/CheckinView.vue'),
-        meta: { titleKey: 'volunteer.checkin.title', back: '/volunteer' },
+        meta: { titleKey: 'volunteer.checkin.title', back: '/volunteer', hideNotices: ['callout'] },
       },
       {
         path: 'callouts/:id(\\d+)/thanks',
@@ -155,7 +164,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/console',
     name: 'console',
     component: () => import('./views/console/ConsoleView.vue'),
-    meta: { titleKey: 'console.title', requiresAuth: true, back: '/' },
+    meta: { titleKey: 'console.title', requiresAuth: true, back: '/', workPage: true },
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { titleKey: 'notFound.title' } },
 ]

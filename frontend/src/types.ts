@@ -65,6 +65,30 @@ export interface Me {
   roles: Role[]
   /** Communities whose join applications this user may review. */
   can_review: Place[]
+  /** The display chosen in elder mode, kept on the account; null until first chosen. */
+  display: DisplayChoice
+}
+
+/** Text size in per cent of the phone's own (elder mode offers the larger two). */
+export type TextSize = 100 | 125 | 150
+
+export interface DisplayChoice {
+  text_size: TextSize | null
+  high_contrast: boolean | null
+}
+
+/** GET /api/auth/session: asked on every page, a visitor is no error. */
+export interface Session {
+  authenticated: boolean
+  user: Me | null
+  /** The place's time zone (IANA name): every date and time is shown in it. */
+  time_zone: string
+}
+
+export interface PasswordResetInput {
+  phone: string
+  sms_code: string
+  password: string
 }
 
 export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn'

@@ -64,6 +64,11 @@ export function fakeServer(routes: Record<string, Responder>) {
   }
 }
 
+/** The answer of GET /api/auth/session for `me` (a visitor for null). */
+export function sessionOf(me: Me | null, time_zone = 'Asia/Shanghai'): FakeResponse {
+  return { status: 200, body: { authenticated: me !== null, user: me, time_zone } }
+}
+
 export function place(id: number, name: string, kind: Place['kind'], kind_label = ''): Place {
   return { id, name, kind, kind_label }
 }
@@ -94,6 +99,7 @@ export function wangFang(overrides: Partial<Me> = {}): Me {
     away_memberships: [],
     roles: [],
     can_review: [],
+    display: { text_size: null, high_contrast: null },
     ...overrides,
   }
 }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { CSRF, fakeServer, wangFang } from '../../tests/helpers'
+import { CSRF, fakeServer, sessionOf, wangFang } from '../../tests/helpers'
 
 // api.ts keeps the CSRF token in module state: each test gets fresh modules.
 async function freshModules() {
@@ -152,14 +152,15 @@ describe('api', () => {
     expect(handler).toHaveBeenCalledOnce()
   })
 
-  it('treats 401 from /api/me as "visitor", without the handler', async () => {
+  it('asks who is logged in with a 200 answer: a visitor is no error', async () => {
     const { api } = await freshModules()
     const handler = vi.fn()
     api.onUnauthorized(handler)
-    fakeServer({ 'GET /api/me': { status: 401, body: { detail: '请先登录', code: 'not_authenticated' } } })
+    const server = fakeServer({ 'GET /api/auth/session': sessionOf(null, 'Asia/Urumqi') })
 
-    await expect(api.getMe()).resolves.toBeNull()
+    await expect(api.getSession()).resolves.toEqual({ authenticated: false, user: null, time_zone: 'Asia/Urumqi' })
     expect(handler).not.toHaveBeenCalled()
+    expect(server.calls('GET', '/api/me')).toEqual([])
   })
 
   it('builds the review query from the filter, leaving out empty parts', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import { fakeServer, liWei, mountAt, wangFang } from '../../tests/helpers'
+import { fakeServer, liWei, mountAt, sessionOf, wangFang } from '../../tests/helpers'
 import { safeNext } from '../router'
 
 describe('router', () => {
@@ -12,13 +12,14 @@ describe('router', () => {
   })
 
   it('asks the server who is logged in on the first guarded page', async () => {
-    const server = fakeServer({ 'GET /api/me': { status: 401, body: { detail: '请先登录', code: 'not_authenticated' } } })
+    const server = fakeServer({ 'GET /api/auth/session': sessionOf(null) })
     const { router, session } = await mountAt('/', null)
     session.loaded = false
 
     await router.push('/applications')
 
-    expect(server.calls('GET', '/api/me')).toHaveLength(1)
+    expect(server.calls('GET', '/api/auth/session')).toHaveLength(1)
+    expect(server.calls('GET', '/api/me')).toEqual([]) // the 401 endpoint is not asked
     expect(router.currentRoute.value.name).toBe('login')
   })
 

@@ -6,6 +6,7 @@
  * bulleted list, and [text](https://…) for a link. Everything else is escaped, so the HTML
  * built here holds no tag we did not write; the server sanitises it again anyway.
  */
+import { endOfDayIn, toDateInput } from '../time'
 import type { AidNeed, Board, BoardKind, ItemCondition, ItemDeal, ItemState, PostDetail, PostExtra, PostInput } from './types'
 
 export interface ComposeForm {
@@ -160,8 +161,6 @@ export function htmlToText(html: string): string {
 /** The composer's form filled from a post, for editing it. */
 export function formFromPost(post: PostDetail): ComposeForm {
   const extra = post.extra ?? {}
-  const expires = post.expires_at ? new Date(post.expires_at) : null
-  const day = (n: number) => String(n).padStart(2, '0')
   return {
     ...emptyForm(),
     title: post.title,
@@ -170,10 +169,7 @@ export function formFromPost(post: PostDetail): ComposeForm {
     attachmentIds: post.attachments.map((file) => file.id),
     pinned: post.pinned,
     urgent: post.urgent,
-    expiresOn:
-      expires && !Number.isNaN(expires.getTime())
-        ? `${expires.getFullYear()}-${day(expires.getMonth() + 1)}-${day(expires.getDate())}`
-        : '',
+    expiresOn: post.expires_at ? toDateInput(post.expires_at) : '',
     matter: extra.matter ?? '',
     steps: extra.steps?.length ? [...extra.steps] : [''],
     documents: extra.documents?.length ? [...extra.documents] : [''],
@@ -223,12 +219,9 @@ function filled(values: readonly string[]): string[] {
   return values.map((v) => v.trim()).filter(Boolean)
 }
 
-/** The end of the chosen day, in the phone's time zone. */
+/** The end of the chosen day, in the place's time zone. */
 export function endOfDay(day: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
-  if (!match) return null
-  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 23, 59, 59)
-  return Number.isNaN(date.getTime()) ? null : date.toISOString()
+  return endOfDayIn(day)
 }
 
 export function extraFor(kind: BoardKind, form: ComposeForm): PostExtra | undefined {

@@ -118,6 +118,8 @@ export interface PostSummary {
   extra: PostExtra
   /** In the review queue: the community's filter words the post contains (why it waits). */
   filter_words?: string[]
+  /** Urgent notices only: the whole body (sanitised rich text), for the pop-up. */
+  body?: string
 }
 
 export interface PostDetail extends PostSummary {

@@ -1,13 +1,18 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as api from '../api'
-import type { Me, Place, RoleKind } from '../types'
+import { setTimeZone } from '../time'
+import type { Me, PasswordResetInput, Place, RoleKind } from '../types'
+import { useDisplayStore } from './display'
 
 /** Roles that run a community (and read its committee letters, moderate its groups). */
 export const STAFF_ROLES: readonly RoleKind[] = ['committee_member', 'social_worker', 'party_secretary']
 const COMMUNITY_KINDS: readonly Place['kind'][] = ['residents_committee', 'village']
 
-/** Who is logged in. Loaded once on the first guarded navigation, refreshed after changes. */
+/**
+ * Who is logged in. Loaded once on the first guarded navigation, refreshed after changes.
+ * The same answer carries the place's time zone, and the display the person chose.
+ */
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Me | null>(null)
   const loaded = ref(false)
@@ -44,14 +49,18 @@ export const useSessionStore = defineStore('session', () => {
     me.value = user
     loaded.value = true
     fetchedAt = Date.now()
+    useDisplayStore().adopt(user)
     return user
   }
 
   /** Asks the server who is logged in (again). */
   function refresh(): Promise<Me | null> {
     pending ??= api
-      .getMe()
-      .then(set)
+      .getSession()
+      .then((session) => {
+        setTimeZone(session.time_zone)
+        return set(session.user)
+      })
       .finally(() => (pending = null))
     return pending
   }
@@ -68,6 +77,13 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(username: string, password: string): Promise<Me> {
     const user = await api.login(username, password)
+    set(user)
+    return user
+  }
+
+  /** A new password by SMS code; the server logs the person in. */
+  async function resetPassword(input: PasswordResetInput): Promise<Me> {
+    const user = await api.resetPassword(input)
     set(user)
     return user
   }
@@ -96,6 +112,7 @@ export const useSessionStore = defineStore('session', () => {
     revalidate,
     load,
     login,
+    resetPassword,
     logout,
     clear,
   }

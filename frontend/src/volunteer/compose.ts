@@ -1,4 +1,5 @@
 /** The call-out form: its fields as typed, defaults, and the request built from them. */
+import { fromWallInput, toWallInput, wallTimeAfter } from '../time'
 import type { Audience, CalloutInput } from './types'
 
 export interface CalloutForm {
@@ -6,7 +7,7 @@ export interface CalloutForm {
   title: string
   description: string
   location: string
-  /** `<input type="datetime-local">` values: local time, "2026-11-28T09:00". */
+  /** `<input type="datetime-local">` values, meant in the place's time zone: "2026-11-28T09:00". */
   startsAt: string
   endsAt: string
   capacity: string
@@ -14,36 +15,27 @@ export interface CalloutForm {
   skills: string
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0')
-}
-
-/** A Date as a datetime-local value in the device's time zone. */
+/** An instant as a datetime-local value, read in the place's time zone. */
 export function localInput(date: Date): string {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  return toWallInput(date)
 }
 
-/** A datetime-local value as an ISO time with the device's offset; '' when not a time. */
+/** A datetime-local value, meant in the place's time zone, as an ISO time; '' when not a time. */
 export function isoFromLocal(value: string): string {
-  if (!value) return ''
-  const date = new Date(value) // datetime-local values are read as local time
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString()
+  return value ? fromWallInput(value) : ''
 }
 
-/** Tomorrow 9:00–11:00, 10 people, all residents. */
+/** Tomorrow 9:00–11:00 where the call-out happens, 10 people, all residents. */
 export function emptyCalloutForm(communityId = 0, now = new Date()): CalloutForm {
-  const start = new Date(now)
-  start.setDate(start.getDate() + 1)
-  start.setHours(9, 0, 0, 0)
-  const end = new Date(start)
-  end.setHours(11)
+  const start = wallTimeAfter(now.getTime(), 1, 9)
+  const end = wallTimeAfter(now.getTime(), 1, 11)
   return {
     communityId,
     title: '',
     description: '',
     location: '',
-    startsAt: localInput(start),
-    endsAt: localInput(end),
+    startsAt: toWallInput(start),
+    endsAt: toWallInput(end),
     capacity: '10',
     audience: 'residents',
     skills: '',

@@ -61,8 +61,8 @@ describe('buildPostInput', () => {
     const input = buildPostInput(form({ urgent: true, pinned: true, expiresOn: '2026-12-01' }), { kind: 'notices', can_moderate: true })
     expect(input).toMatchObject({ urgent: true, pinned: true })
     expect(input.extra).toBeUndefined()
-    expect(new Date(input.expires_at ?? '').getDate()).toBe(1)
-    expect(new Date(input.expires_at ?? '').getHours()).toBe(23)
+    // The end of that day where the notice is posted (Asia/Shanghai), whatever the phone's zone.
+    expect(input.expires_at).toBe('2026-12-01T15:59:59.000Z')
   })
 
   it('builds the guide fields: trimmed, empty list rows dropped, PDFs attached', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { fakeChatServer } from '../../../tests/fakeSocket'
-import { fakeServer, wangFang as wangFangMe } from '../../../tests/helpers'
+import { fakeServer, wangFang as wangFangMe, sessionOf } from '../../../tests/helpers'
 import { alertCallout } from '../../volunteer/alert'
 import {
   callout,
@@ -219,7 +219,7 @@ describe('volunteer store: party branch', () => {
       {
         'GET /api/party/communities/10/report-ins?status=pending': { status: 200, body: [reportIn(1, zhaoLei)] },
         'GET /api/party/me': { status: 200, body: [partyMe({ party_member: true, show_identity: true })] },
-        'GET /api/me': { status: 200, body: me },
+        'GET /api/auth/session': sessionOf(me),
       },
       me,
     )

@@ -67,7 +67,9 @@ describe('AppTabbar', () => {
     const tab = byTestId(wrapper, 'tab-chat')
     expect(tab.text()).toContain('聊天')
     expect(tab.find('.van-badge').text()).toBe('6')
-    expect(tab.attributes('aria-label')).toBe('聊天，6 条未读')
+    // A screen reader hears the words, not the badge: "聊天，6 条未读".
+    expect(tab.find('.van-badge__wrapper').attributes('aria-hidden')).toBe('true')
+    expect(tab.find('.visually-hidden').text()).toBe('，6 条未读')
     expect(byTestId(wrapper, 'tab-home').exists()).toBe(true)
     expect(byTestId(wrapper, 'tab-applications').exists()).toBe(true)
   })

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { fakeServer, liWei, meiluoCommittee, mountAt, wangFang } from '../../../tests/helpers'
+import { fakeServer, liWei, meiluoCommittee, mountAt, wangFang, sessionOf } from '../../../tests/helpers'
 import type { Me } from '../../types'
 
 const byTestId = (wrapper: VueWrapper, id: string) => wrapper.find(`[data-testid="${id}"]`)
 
 async function home(me: Me) {
   fakeServer({
-    'GET /api/me': { status: 200, body: me },
+    'GET /api/auth/session': sessionOf(me),
     'GET /api/chat/settings': { status: 200, body: { refuse_strangers: false, hide_presence: false } },
   })
   return (await mountAt('/', me)).wrapper
@@ -68,7 +68,7 @@ describe('HomeView', () => {
 
   it('saves the chat privacy settings as they are switched', async () => {
     const server = fakeServer({
-      'GET /api/me': { status: 200, body: wangFang() },
+      'GET /api/auth/session': sessionOf(wangFang()),
       'GET /api/chat/settings': { status: 200, body: { refuse_strangers: false, hide_presence: true } },
       'POST /api/chat/settings': (request) => ({
         status: 200,
@@ -92,7 +92,7 @@ describe('HomeView', () => {
 
   it('switches a setting back when saving fails', async () => {
     fakeServer({
-      'GET /api/me': { status: 200, body: wangFang() },
+      'GET /api/auth/session': sessionOf(wangFang()),
       'GET /api/chat/settings': { status: 200, body: { refuse_strangers: false, hide_presence: false } },
       'POST /api/chat/settings': { status: 500, body: { detail: '服务器出错了', code: 'internal' } },
     })

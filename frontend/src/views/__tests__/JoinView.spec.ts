@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { fakeServer, luodian, meiluoCommittee, meiluoEstate, mountAt, place, wangFang } from '../../../tests/helpers'
+import { fakeServer, luodian, meiluoCommittee, meiluoEstate, mountAt, place, wangFang, sessionOf } from '../../../tests/helpers'
 
 const JOIN_INFO = {
   estate: meiluoEstate,
@@ -86,7 +86,7 @@ describe('JoinView', () => {
     const server = fakeServer({
       'GET /api/join/qr-abc': { status: 200, body: JOIN_INFO },
       'POST /api/join/qr-abc/applications': { status: 201, body: APPLICATION },
-      'GET /api/me': { status: 200, body: wangFang({ memberships: [] }) },
+      'GET /api/auth/session': sessionOf(wangFang({ memberships: [] })),
     })
     const { wrapper, session } = await mountAt('/join/qr-abc', null)
 
@@ -125,7 +125,7 @@ describe('JoinView', () => {
     const body = server.calls('POST', '/api/join/qr-abc/applications')[0]?.body as Record<string, string>
     expect(body).not.toHaveProperty('password')
     expect(body.note).toBe('租户')
-    expect(server.calls('GET', '/api/me')).toEqual([])
+    expect(server.calls('GET', '/api/auth/session')).toEqual([])
     expect(byTestId(wrapper, 'join-success').exists()).toBe(true)
   })
 

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import {
-  fakeServer,
-  liWei,
-  luodian,
-  meiluoCommittee,
-  meiluoEstate,
-  mountAt,
-  pendingApplication,
-  place,
-  wangFang,
-} from '../../../tests/helpers'
+import { fakeServer, liWei, luodian, meiluoCommittee, meiluoEstate, mountAt, pendingApplication, place, wangFang, sessionOf } from '../../../tests/helpers'
 import type { Me } from '../../types'
 
 /** 乡愁乡音: villagers living elsewhere join their village without an address. */
@@ -124,7 +114,7 @@ describe('reviewing and showing members living elsewhere', () => {
       away_memberships: [{ id: 5, village, joined_at: '2024-06-01T09:00:00+08:00' }],
     })
     fakeServer({
-      'GET /api/me': { status: 200, body: me },
+      'GET /api/auth/session': sessionOf(me),
       'GET /api/chat/settings': { status: 200, body: { refuse_strangers: false, hide_presence: false } },
     })
     const { wrapper } = await mountAt('/', me)

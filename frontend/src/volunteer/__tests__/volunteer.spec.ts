@@ -59,7 +59,7 @@ describe('hours and the call-out form', () => {
   })
 
   it('defaults to tomorrow morning and refuses a start in the past or an end before the start', () => {
-    const now = new Date('2026-11-27T20:00:00')
+    const now = new Date('2026-11-27T20:00:00+08:00') // Shanghai's evening, whatever the device's zone
     const form = emptyCalloutForm(10, now)
     expect(form.startsAt).toBe('2026-11-28T09:00')
     expect(form.endsAt).toBe('2026-11-28T11:00')

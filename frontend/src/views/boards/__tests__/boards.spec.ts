@@ -253,7 +253,8 @@ describe('PostView', () => {
     await flushPromises()
 
     expect(http.calls('POST', '/api/boards/posts/81/want')).toHaveLength(1)
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/chat/708'))
+    // (the conversation's page is loaded lazily)
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/chat/708'), { timeout: 5000 })
   })
 })
 
@@ -305,7 +306,7 @@ describe('Community tab', () => {
     socket.event({ type: 'post.created', post: post(61, 1, '区里的新闻', { board: { id: 1, kind: 'district', place_id: 1 } }) })
     await flushPromises()
     expect(tab.find('.van-badge').text()).toBe('4')
-    expect(tab.attributes('aria-label')).toBe('社区，4 条未读')
+    expect(tab.find('.visually-hidden').text()).toBe('，4 条未读') // read out as "社区，4 条未读"
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { fakeChatServer } from '../../../../tests/fakeSocket'
-import { fakeServer, liWei, mountAt, wangFang as wangFangMe } from '../../../../tests/helpers'
+import { fakeServer, liWei, mountAt, wangFang as wangFangMe, sessionOf } from '../../../../tests/helpers'
 import { inHours, partyMe, project, reportIn, wangFang, zhangMin, zhaoLei } from '../../../volunteer/__tests__/fixtures'
 
 const byTestId = (wrapper: VueWrapper, id: string) => wrapper.find(`[data-testid="${id}"]`)
@@ -128,7 +128,7 @@ describe('PartyView', () => {
         body: { ...claimed, notes: [{ id: 1, author: wangFang, text: '已联系物业', created_at: inHours(0) }] },
       },
       'PATCH /api/party/communities/10/identity': { status: 200, body: { ...me, show_identity: false } },
-      'GET /api/me': { status: 200, body: wangFangMe() },
+      'GET /api/auth/session': sessionOf(wangFangMe()),
     })
     const { wrapper } = await mountAt('/party', wangFangMe())
 

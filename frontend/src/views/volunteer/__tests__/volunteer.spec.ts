@@ -253,8 +253,9 @@ describe('CalloutComposeView', () => {
       title: '周六清理楼道',
       description: '清理 3 号楼楼道杂物',
       location: '美罗家园 3 号楼',
-      starts_at: new Date('2099-05-02T09:00').toISOString(),
-      ends_at: new Date('2099-05-02T11:00').toISOString(),
+      // 09:00 and 11:00 where the call-out happens (Asia/Shanghai), whatever the device's zone
+      starts_at: '2099-05-02T01:00:00.000Z',
+      ends_at: '2099-05-02T03:00:00.000Z',
       capacity: 6,
       audience: 'residents',
       skills: '手套',
