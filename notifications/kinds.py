@@ -214,6 +214,12 @@ def _read_plans(frame: Frame) -> list[Plan]:
     ]
 
 
+def _acknowledged_plans(frame: Frame) -> list[Plan]:
+    """An urgent notice acknowledged on one device: the others close its notification."""
+    post = frame["post_id"]
+    return [Plan(_user_of(frame), Kind.CLEAR, f"acknowledged:{post}", "", "", "", f"post-{post}")]
+
+
 PLANNERS = {
     "message.new": _message_plans,
     "mention": _mention_plans,
@@ -222,6 +228,7 @@ PLANNERS = {
     "application.decided": _decision_plans,
     "letter.new": _letter_plans,
     "read.updated": _read_plans,
+    "urgent.acknowledged": _acknowledged_plans,
 }
 PUSHED = tuple(PLANNERS)
 

@@ -98,6 +98,11 @@ def post_reviewed(post: Post, decision: str) -> Event:
     }
 
 
+def urgent_acknowledged(post: Post) -> Event:
+    """To the reader's own stream: their other devices drop the pop-up (and its push)."""
+    return {"type": "urgent.acknowledged", "post_id": post.pk, "board_id": post.board_id}
+
+
 def comment_created(comment: Comment, post: Post) -> Event:
     return {
         "type": "comment.created",

@@ -230,6 +230,22 @@ async def test_missed_board_events_are_replayed_on_resume_and_unread_counts_surv
     await wang.close()
 
 
+async def test_acknowledging_an_urgent_notice_tells_only_that_readers_other_pages(
+    town: Town,
+) -> None:
+    post = await sync_to_async(create)(town, "li_wei", "notices", urgent=True)
+    other = await sync_to_async(create)(town, "li_wei", "notices", title="停气", urgent=True)
+    connected = await sockets(town, "wang_fang", "zhao_lei")
+    await sync_to_async(services.urgent_acknowledge)(user=town.wang_fang, post_id=post.pk)
+    frame = await connected["wang_fang"].receive_type("urgent.acknowledged")
+    assert (frame["post_id"], frame["board_id"]) == (post.pk, post.board_id)
+    # Zhao's own acknowledgement of another notice is the first he hears of: Wang's was
+    # published before it, so it would have come first had it reached him.
+    await sync_to_async(services.urgent_acknowledge)(user=town.zhao_lei, post_id=other.pk)
+    assert (await connected["zhao_lei"].receive_type("urgent.acknowledged"))["post_id"] == other.pk
+    await close(connected)
+
+
 def test_every_event_shape(town: Town) -> None:
     """The frames of docs/boards.md, one builder each."""
     post = make_post(town.boards["notices"], town.li_wei, review_reason="")
@@ -253,6 +269,7 @@ def test_every_event_shape(town: Town) -> None:
     assert set(live.post_reviewed(post, "approve")) == {
         *("type", "post_id", "board_id", "decision", "reason")
     }
+    assert set(live.urgent_acknowledged(urgent)) == {"type", "post_id", "board_id"}
     created = live.comment_created(comment, post)
     assert set(created) == {"type", "comment", "post_id", "board_id", "comments"}
     assert set(created["comment"]) == {

@@ -279,6 +279,29 @@ def test_reading_on_one_device_clears_the_others(
     ]
 
 
+def test_acknowledging_an_urgent_notice_clears_it_on_that_persons_devices_only(
+    world: World,
+    subscribe: Subscribe,
+    worker: Callable[[], None],
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    from communities.boards.services import urgent_acknowledge
+
+    wang, zhao = subscribe(world.wang_fang), subscribe(world.zhao_lei)
+    with django_capture_on_commit_callbacks(execute=True):
+        post = urgent_notice(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        urgent_acknowledge(user=world.wang_fang, post_id=post.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        urgent_acknowledge(user=world.wang_fang, post_id=post.pk)  # again: nothing new
+    worker()
+    assert [(p["kind"], p["tag"]) for p in wang.received] == [
+        ("urgent", f"post-{post.pk}"),
+        ("clear", f"post-{post.pk}"),
+    ]
+    assert [p["kind"] for p in zhao.received] == ["urgent"]
+
+
 def test_a_decision_on_an_application_reaches_the_applicant(
     world: World,
     subscribe: Subscribe,

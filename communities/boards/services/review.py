@@ -12,6 +12,7 @@ from communities.models import User
 from communities.moderation.models import AuditAction, TargetKind
 from communities.moderation.settle import settle
 from communities.rules import community_of, gatekeeping
+from realtime.groups import user_group
 
 from .. import live
 from ..models import (
@@ -85,4 +86,7 @@ def urgent_acknowledge(*, user: User, post_id: int) -> None:
     post, _access = post_for(user, post_id)
     if not post.urgent:
         raise Invalid(_("This notice is not urgent."), code="not_urgent")
-    UrgentAck.objects.get_or_create(post=post, user=user)
+    with transaction.atomic():
+        _ack, created = UrgentAck.objects.get_or_create(post=post, user=user)
+        if created:
+            live.announce([user_group(user.pk)], live.urgent_acknowledged(post))

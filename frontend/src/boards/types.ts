@@ -230,6 +230,12 @@ export interface PostReviewedEvent extends BoardEvent {
   decision: ReviewDecision
   reason?: string
 }
+/** To my own stream: I acknowledged an urgent notice (on this or another device). */
+export interface UrgentAcknowledgedEvent extends BoardEvent {
+  type: 'urgent.acknowledged'
+  post_id: number
+  board_id: number
+}
 
 export type BoardFrame =
   | PostCreatedEvent
@@ -241,3 +247,4 @@ export type BoardFrame =
   | CommentDeletedEvent
   | PostPendingEvent
   | PostReviewedEvent
+  | UrgentAcknowledgedEvent

@@ -112,6 +112,7 @@ export const useBoardsStore = defineStore('boards', () => {
       c.on('comment.deleted', commentDeleted),
       c.on('post.pending', (e) => pendingArrived(e.post)),
       c.on('post.reviewed', reviewed),
+      c.on('urgent.acknowledged', (e) => urgentAcknowledged(e.post_id)),
       c.on('resumed', (e) => {
         if (!e.complete) void resync()
       }),
@@ -395,10 +396,15 @@ export const useBoardsStore = defineStore('boards', () => {
     }
   }
 
-  async function acknowledge(postId: number): Promise<void> {
-    await boardsApi.acknowledgeUrgent(postId)
+  /** Acknowledged here or on another of my devices: it never pops up again. */
+  function urgentAcknowledged(postId: number): void {
     acknowledged.add(postId)
     dropUrgent(postId)
+  }
+
+  async function acknowledge(postId: number): Promise<void> {
+    await boardsApi.acknowledgeUrgent(postId)
+    urgentAcknowledged(postId)
   }
 
   // ---- writing ------------------------------------------------------------------------------

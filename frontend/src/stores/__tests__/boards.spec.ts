@@ -240,6 +240,18 @@ describe('boards store: live frames', () => {
     expect(boards.urgent).toEqual([])
   })
 
+  it('drops an urgent notice acknowledged on another of my devices', async () => {
+    const { socket, boards } = await startBoards()
+    const notice = post(91, 2, '今晚停水', { urgent: true })
+    socket.event({ type: 'post.created', post: notice })
+    socket.event({ type: 'post.created', post: post(92, 2, '明早停电', { urgent: true }) })
+
+    socket.event({ type: 'urgent.acknowledged', post_id: 91, board_id: 2 })
+    expect(boards.urgent.map((p) => p.id)).toEqual([92])
+    socket.event({ type: 'post.updated', post: notice }) // it does not come back
+    expect(boards.urgent.map((p) => p.id)).toEqual([92])
+  })
+
   it('keeps the review queue current and tells the author of a decision', async () => {
     const { socket, boards } = await startBoards({ 'GET /api/boards/review': { status: 200, body: [] } })
     await boards.loadPending()
