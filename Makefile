@@ -21,7 +21,7 @@ CHROMIUM ?= /usr/bin/chromium
 run: setup migrate seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py vapid_keys
-	$(BIN)/python manage.py notifications_schedule
+	$(BIN)/python manage.py schedule_daily
 	@echo "Serving Shequtong on $(SITE_URL) with its task worker (Ctrl-C stops both)"
 	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -12,7 +12,8 @@ class ChatConfig(AppConfig):
         from communities import signals
         from realtime import ops as realtime
 
-        from . import ops  # noqa: F401  (registers the ops)
+        # (ops registers the ops; tasks the daily prune of unsent uploads)
+        from . import ops, tasks  # noqa: F401
         from .following import following
         from .services import estates
 

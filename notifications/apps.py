@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from realtime import feeds
 
-        from . import kinds, listener
+        from . import kinds, listener, tasks  # noqa: F401  (tasks: registers the digest)
 
         # Every event some person may be pushed for: the push itself is worked out and
         # sent by the task worker, after the transaction commits.

@@ -2,15 +2,13 @@
 board posts and the urgent notices they have not acknowledged, as one push to their
 devices, or as an SMS where they have no device subscribed (the SMS backend of joining).
 
-``tasks.digest_send`` runs it at ``DIGEST_HOUR`` in the place's time zone and queues the
-next day's run; ``tasks.digest_schedule`` is idempotent (``manage.py
-notifications_schedule``, run by ``make run`` and the compose file's migrate step, queues
-the first).
+``tasks.digest_send`` runs it every day at ``DIGEST_HOUR`` in the place's time zone (a
+``communities.daily`` task).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -90,10 +88,3 @@ def _today(at: datetime | None) -> tuple[list[Plan], int]:
             send_sms(user.phone, f"{_('Your day in the community')}: {text_of(numbers)}")
             texted += 1
     return plans, texted
-
-
-def next_run(now: datetime | None = None) -> datetime:
-    """The next DIGEST_HOUR o'clock in the place's time zone."""
-    local = timezone.localtime(now or timezone.now())
-    run = local.replace(hour=settings.DIGEST_HOUR, minute=0, second=0, microsecond=0)
-    return run if run > local else run + timedelta(days=1)

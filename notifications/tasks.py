@@ -7,10 +7,11 @@ after the writing transaction commits.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
 
+from communities.daily import daily
 from realtime.feeds import event_frame
 from realtime.models import Event
 
@@ -48,24 +49,9 @@ def push_retry(delivery_ids: list[int]) -> int:
     return send(due)
 
 
-@task()
+@daily(at=lambda: settings.DIGEST_HOUR)
 def digest_send() -> int:
-    """Today's digest to everyone who asked for it, then the next day's is queued."""
-    try:
-        plans, texted = digest.today()
-        send(deliveries_for(plans))
-        return len(plans) + texted
-    finally:
-        digest_schedule()
-
-
-def digest_schedule() -> bool:
-    """Queue the next digest (at ``digest.next_run``) unless one is queued already;
-    whether it queued one (``manage.py notifications_schedule`` runs it too)."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=digest_send.module_path, status="READY"
-    ).exists()
-    if waiting:
-        return False
-    digest_send.using(run_after=digest.next_run()).enqueue()
-    return True
+    """Today's digest to everyone who asked for it (the next day's is queued after it)."""
+    plans, texted = digest.today()
+    send(deliveries_for(plans))
+    return len(plans) + texted

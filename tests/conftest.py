@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 
 from communities import sms
@@ -167,3 +168,18 @@ def _ci_uses_real_services() -> None:
     """In CI the suite must run on PostgreSQL and Redis, never fall back silently."""
     if os.environ.get("CI") and not running_on_services():
         pytest.fail("CI is set but DATABASE_URL/REDIS_URL do not point at PostgreSQL and Redis")
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """The task worker (``manage.py db_worker``), here, until no task is due. It recycles
+    database connections between tasks as a long-running process should; inside a test's
+    transaction that would close the test's own connection, so it is left open."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    return run

@@ -139,7 +139,7 @@ def test_docker_compose_file_validates_and_has_the_production_topology() -> None
     services = compose["services"]
     assert {"db", "redis", "migrate", "web1", "web2", "worker", "nginx"} <= set(services)
     assert "db_worker" in services["worker"]["command"]
-    assert "notifications_schedule" in services["migrate"]["command"]
+    assert "schedule_daily" in services["migrate"]["command"]
     for web in ("web1", "web2"):
         assert "daphne" in services[web]["command"]
         assert services[web]["depends_on"]["migrate"]["condition"] == (

@@ -6,3 +6,6 @@ class BoardsConfig(AppConfig):
     name = "communities.boards"
     label = "boards"
     verbose_name = _("Boards")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the daily prune of unused uploads)

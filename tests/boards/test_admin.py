@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from communities.boards import tasks
 from communities.boards.models import Comment, Post
 from tests.boards.conftest import Town, make_post
 from tests.conftest import client_for
@@ -29,7 +31,7 @@ def test_the_board_admin_pages_open(town: Town) -> None:
 
 
 def test_uploads_never_put_on_a_post_are_pruned(
-    town: Town, django_capture_on_commit_callbacks: Any
+    town: Town, django_capture_on_commit_callbacks: Any, worker: Callable[[], None]
 ) -> None:
     from datetime import timedelta
     from io import StringIO
@@ -60,3 +62,11 @@ def test_uploads_never_put_on_a_post_are_pruned(
     assert set(PostImage.objects.values_list("pk", flat=True)) == {fresh.pk, used.pk}
     assert not default_storage.exists(old.image.name)
     assert default_storage.exists(used.image.name)
+
+    # Every night the task worker does the same.
+    PostImage.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - timedelta(days=2))
+    tasks.prune_uploads.enqueue()
+    with django_capture_on_commit_callbacks(execute=True):
+        worker()
+    assert set(PostImage.objects.values_list("pk", flat=True)) == {used.pk}
+    assert not default_storage.exists(fresh.image.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from chat import tasks
 from chat.models import Attachment
 from chat.services import attachment_upload, attachments_prune, message_post
 from tests.chat.attachments import PDF, photo, stored_files
@@ -54,3 +56,20 @@ def test_uploads_never_sent_are_pruned_after_a_day_with_their_files(
     out = io.StringIO()
     call_command("prune_chat_uploads", "--hours", "0", stdout=out)
     assert out.getvalue().strip() == "1 unsent uploads deleted."  # the fresh one
+
+
+def test_the_task_worker_prunes_them_every_night(
+    neighbours: World,
+    estate_chat: int,
+    private_root: Path,
+    django_capture_on_commit_callbacks: Any,
+    worker: Callable[[], None],
+) -> None:
+    old = uploaded(neighbours, estate_chat, photo())
+    fresh = uploaded(neighbours, estate_chat, PDF, "notice.pdf")
+    Attachment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    tasks.prune_uploads.enqueue()
+    with django_capture_on_commit_callbacks(execute=True):
+        worker()
+    assert list(Attachment.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not (private_root / old.file.name).exists()

@@ -1,5 +1,5 @@
-"""Notifications fixtures: a loopback push service, devices subscribed to it, and the task
-worker run in this process until its queue is empty."""
+"""Notifications fixtures: a loopback push service and devices subscribed to it (the task
+worker is ``tests.conftest.worker``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from communities.models import User
 from notifications import kinds, services, vapid
@@ -52,18 +51,3 @@ def subscribe(push_service: PushService) -> Subscribe:
         return device
 
     return make
-
-
-@pytest.fixture
-def worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """The task worker (``manage.py db_worker``), here, until no task is due. It recycles
-    database connections between tasks as a long-running process should; inside a test's
-    transaction that would close the test's own connection, so it is left open."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-    return run

@@ -9,11 +9,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from chat.models import Conversation
 from chat.services import message_post
+from communities import daily
 from communities.sms import outbox
 from notifications import digest, tasks
 from notifications.services import settings_update
@@ -52,8 +54,8 @@ def test_a_digest_reaches_those_who_asked_and_says_what_waits(
     # The next day's digest is queued, once.
     queued = DBTaskResult.objects.filter(task_path=tasks.digest_send.module_path, status="READY")
     assert queued.count() == 1
-    assert queued.get().run_after == digest.next_run()
-    assert tasks.digest_schedule() is False
+    assert queued.get().run_after == daily.next_run(settings.DIGEST_HOUR)
+    assert daily.schedule(tasks.digest_send) is False
 
 
 def test_without_a_device_the_digest_goes_by_sms(world: World) -> None:
@@ -82,5 +84,6 @@ def test_the_digest_runs_at_its_hour_in_the_place_s_time_zone(
     now: str, expected: str, settings: Any
 ) -> None:
     settings.DIGEST_HOUR = 8
+    assert daily.hour_of(tasks.digest_send) == 8
     local = timezone.make_aware(datetime.fromisoformat(now))
-    assert digest.next_run(local) == timezone.make_aware(datetime.fromisoformat(expected))
+    assert daily.next_run(8, local) == timezone.make_aware(datetime.fromisoformat(expected))
