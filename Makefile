@@ -16,7 +16,7 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run test setup venv frontend chromium compose lint typecheck test-frontend test-python \
         migrate seed clean bench
 
-# The task worker (pushes, retries, the daily digest) runs beside the server and stops
+# The task worker (pushes, retries, the daily digest and prunes) runs beside the server and stops
 # with it.
 run: setup migrate seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
