@@ -4,6 +4,10 @@ Safe to run again: a post is looked up by its board and title, a comment by its 
 author and text, a like by its post and person, before anything is made. Posts are
 written directly (no throttle, no live events: nobody is connected while seeding), by
 people the board's rules let post there.
+
+Days in the texts are counted from the day of seeding ({sat} and the like, filled by
+``demo_days``), so a notice that says "12月5日（周六）" means a coming day that is a
+Saturday; titles name no date, so that seeding again on another day finds its posts.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from communities.demo.dates import day_text, next_weekday, today
 from communities.models import Place, PlaceKind, User
 
 from . import richtext
@@ -45,8 +50,8 @@ POSTS = (
         "宝山区",
         BoardKind.DISTRICT,
         "ma_lin",
-        "罗店镇第十届民俗文化节本周六开幕",
-        "<p>本周六上午九点，罗店镇民俗文化节在美兰湖广场开幕，有龙船表演、非遗手工体验和"
+        "罗店镇第十届民俗文化节周六开幕",
+        "<p>{sat}上午九点，罗店镇民俗文化节在美兰湖广场开幕，有龙船表演、非遗手工体验和"
         "本地小吃集市。</p><p>请市民绿色出行，活动现场周边道路临时交通管制。</p>",
         likes=("wang_fang", "chen_jie", "li_wei"),
     ),
@@ -64,7 +69,7 @@ POSTS = (
         BoardKind.NOTICES,
         "li_wei",
         "小区电梯年度检验安排",
-        "<p>各位居民：</p><p>11月28日至12月3日对美罗家园一期、二期电梯进行年度检验，"
+        "<p>各位居民：</p><p>{lift_from}至{lift_to}对美罗家园一期、二期电梯进行年度检验，"
         "每部电梯停用约两小时，具体时间见各楼栋门厅公告。给您带来不便，敬请谅解。</p>",
         pinned=True,
         comments=(("wang_fang", "收到，谢谢提醒！"), ("sun_li", "↳ 3号楼是哪天？")),
@@ -75,7 +80,7 @@ POSTS = (
         BoardKind.NOTICES,
         "li_wei",
         "垃圾分类定时定点投放时间调整",
-        "<p>自12月1日起，湿垃圾投放时间调整为每天 7:00–9:00、18:00–20:00。"
+        "<p>自{next_month}1日起，湿垃圾投放时间调整为每天 7:00–9:00、18:00–20:00。"
         "其他时间请投放至小区东门的误时投放点。</p>",
     ),
     Demo(
@@ -93,8 +98,8 @@ POSTS = (
         MEILUO,
         BoardKind.PARTY,
         "zhang_min",
-        "十一月主题党日：走进社区养老服务中心",
-        "<p>本月主题党日活动安排在11月30日下午两点，党员同志到社区养老服务中心陪老人聊天、"
+        "主题党日：走进社区养老服务中心",
+        "<p>这次主题党日活动安排在{fri}下午两点，党员同志到社区养老服务中心陪老人聊天、"
         "理发、测血压。欢迎居民群众一起参加。</p>",
         likes=("zhao_lei", "sun_li"),
     ),
@@ -198,7 +203,7 @@ POSTS = (
         BoardKind.PROPERTY,
         "wu_hao",
         "二次供水水箱清洗通知",
-        "<p>12月2日（周二）9:00–15:00 清洗一期二次供水水箱，届时1–8号楼停水，请提前储水。</p>",
+        "<p>{tue}9:00–15:00 清洗一期二次供水水箱，届时1–8号楼停水，请提前储水。</p>",
         pinned=True,
     ),
     Demo(
@@ -246,7 +251,7 @@ POSTS = (
         BoardKind.NOTICES,
         "lin_na",
         "共康雅苑停车位重新划线",
-        "<p>本周四、周五晚间对小区停车位重新划线，请车主配合临时挪车。</p>",
+        "<p>{thu}、{fri_after_thu}晚间对小区停车位重新划线，请车主配合临时挪车。</p>",
     ),
     Demo(
         "共康雅苑居委会",
@@ -257,6 +262,23 @@ POSTS = (
         extra={"item": "4升电饭煲", "condition": "used", "deal": "exchange", "state": "available"},
     ),
 )
+
+
+def demo_days() -> dict[str, str]:
+    """The days the demo texts name, counted from today in the place's time zone."""
+    now = today()
+    thursday = next_weekday(3)
+    following = (now.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return {
+        "sat": day_text(next_weekday(5)),
+        "tue": day_text(next_weekday(1)),
+        "thu": day_text(thursday),
+        "fri": day_text(next_weekday(4)),
+        "fri_after_thu": day_text(next_weekday(4, after=thursday)),
+        "lift_from": day_text(now + timedelta(days=2)),
+        "lift_to": day_text(now + timedelta(days=7)),
+        "next_month": f"{following.month}月",
+    }
 
 
 def _board(place: Place, kind: str) -> Board:
@@ -282,6 +304,7 @@ def seed() -> int:
         | {name for demo in POSTS for name in demo.likes}
     )
     now = timezone.now()
+    days = demo_days()
     count = 0
     # Oldest first, so that ids and times agree: the first demo of a board is its newest.
     for index, demo in enumerate(reversed(POSTS)):
@@ -289,7 +312,7 @@ def seed() -> int:
         if place is None or author is None:
             continue
         board = _board(place, demo.kind)
-        body = richtext.clean(demo.body)
+        body = richtext.clean(demo.body.format_map(days))
         created = now - timedelta(hours=5 * (len(POSTS) - index))
         post, _ = Post.objects.get_or_create(
             board=board,

@@ -5,7 +5,8 @@ list), and a past call-out with check-ins, hours and a thank-you post.
 
 Safe to run again: every row is looked up before it is made. Written directly, like the
 boards' demo (no live events: nobody is connected while seeding), by people the rules let
-do each thing.
+do each thing. A call-out named for a weekday falls on that weekday (communities.demo.dates):
+the coming Saturday, the Sunday after it, and the past one a Saturday at least a week ago.
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from django.utils import timezone
 from communities.boards import richtext
 from communities.boards.models import BoardKind, Post
 from communities.boards.selectors import boards_ensure
+from communities.demo.dates import at, last_weekday, next_weekday, today
 from communities.models import Place, User
 
 from .models import Callout, Project, ProjectClaim, ProjectNote, ReportIn, SignUp
 
 MEILUO = "美罗家园第一居委会"
-
-
-def _at(days: int, hour: int) -> datetime:
-    """``hour`` o'clock local time, ``days`` from today."""
-    day = timezone.localtime() + timedelta(days=days)
-    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 def _party_post(community: Place, author: User, title: str, body: str, callout: Callout) -> Post:
@@ -114,6 +110,7 @@ def seed() -> int:
     if any(name not in people for name in need):
         return 0
     secretary, committee = people["zhang_min"], people["li_wei"]
+    saturday = next_weekday(5)
 
     ReportIn.objects.get_or_create(
         user=people["sun_li"],
@@ -162,7 +159,7 @@ def seed() -> int:
         community,
         secretary,
         "党员先锋岗：周六文明劝导",
-        starts_at=_at(2, 9),
+        starts_at=at(saturday, 9),
         hours=3,
         capacity=6,
         audience="party",
@@ -174,8 +171,8 @@ def seed() -> int:
     residents = _callout(
         community,
         committee,
-        "重阳节敬老活动志愿者招募",
-        starts_at=_at(5, 14),
+        "周日敬老活动志愿者招募",
+        starts_at=at(next_weekday(6, after=saturday), 14),
         hours=2,
         capacity=2,
         audience="residents",
@@ -188,7 +185,7 @@ def seed() -> int:
         community,
         secretary,
         "绿化带补种志愿活动",
-        starts_at=_at(-10, 8),
+        starts_at=at(last_weekday(5, before=today() - timedelta(days=6)), 8),
         hours=3,
         capacity=5,
         audience="residents",
