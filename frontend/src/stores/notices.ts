@@ -47,12 +47,14 @@ export const useNoticesStore = defineStore('notices', () => {
       .map((notice) => ({ ...notice, key: `${notice.kind}-${notice.id}` })),
   )
   const head = computed<QueuedNotice | null>(() => queue.value[0] ?? null)
+  /** Shown as a pop-up during this visit and since dealt with (no longer waiting). One that
+   * gave way to an urgent notice arriving later is still waiting: it does not count. */
+  const handled = computed(() => shown.value.filter((key) => !queue.value.some((n) => n.key === key)))
   const mode = computed<'dialog' | 'banner' | null>(() => {
     const notice = head.value
     if (!notice) return null
     if (!page.value.work || opened.value.includes(notice.key)) return 'dialog'
-    const othersShown = shown.value.some((key) => key !== notice.key)
-    return othersShown ? 'banner' : 'dialog'
+    return handled.value.length ? 'banner' : 'dialog'
   })
   /** The notice to show as a pop-up now, if any. */
   const dialog = computed(() => (mode.value === 'dialog' ? head.value : null))

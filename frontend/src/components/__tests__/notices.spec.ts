@@ -5,6 +5,7 @@ import { createMemoryHistory } from 'vue-router'
 import App from '../../App.vue'
 import { i18n } from '../../i18n'
 import { createAppRouter } from '../../router'
+import { useBoardsStore } from '../../stores/boards'
 import { useNoticesStore } from '../../stores/notices'
 import { useSessionStore } from '../../stores/session'
 import type { PostSummary } from '../../boards/types'
@@ -163,6 +164,24 @@ describe('one pop-up at a time', () => {
 })
 
 describe('the notices queue', () => {
+  it('lets an urgent notice arriving after a call-out take the pop-up, the call-out then waiting', async () => {
+    const { wrapper } = await mountApp('/review', liWei(), {
+      'GET /api/volunteer/callouts/unseen': { status: 200, body: [callout(21, '社区义诊帮手', { audience: 'residents' })] },
+      'POST /api/boards/posts/90/acknowledge': { status: 204 },
+    })
+    expect(inDocument('callout-notice-title')?.textContent).toBe('社区义诊帮手')
+    const boards = useBoardsStore()
+    boards.urgent = [urgent(90, '台风防御')]
+    await flushPromises()
+    expect(inDocument('urgent-title')?.textContent).toBe('台风防御') // still the first pop-up dealt with
+    expect(inDocument('notice-banner')).toBeNull()
+    inDocument('urgent-acknowledge')?.click()
+    await flushPromises()
+    expect(inDocument('notice-banner-title')?.textContent).toBe('社区义诊帮手')
+    expect(inDocument('callout-notice-title')).toBeNull()
+    wrapper.unmount()
+  })
+
   it('shows nothing where the page says so, and only urgent notices on the check-in page', async () => {
     const { wrapper, router } = await mountApp('/applications', wangFang(), {
       'GET /api/boards/urgent': { status: 200, body: [urgent(90, '台风防御')] },
