@@ -91,6 +91,13 @@ def _verify(authorization: str) -> tuple[str, dict[str, Any]]:
         return f"bad vapid signature: {exc!r}", {}
 
 
+class _Server(ThreadingHTTPServer):
+    # The sender opens PUSH_CONCURRENCY connections at once: with the default backlog of 5
+    # the rest would be dropped and retried by TCP a second later.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class PushService:
     """Start with ``with PushService() as service:``; ``service.device()`` makes a
     subscription the app can store."""
@@ -101,13 +108,16 @@ class PushService:
         service = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Connections kept open between pushes, as a real push service's are.
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 service.handle(self)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
