@@ -23,6 +23,7 @@ from django.test import Client
 from communities import sms
 from communities.models import Membership, Place, PlaceKind, RoleKind, User
 from communities.services import place_create, role_grant
+from notifications import kinds as notification_kinds
 
 PASSWORD = "correct-horse-battery"
 # Everyone in the fixture district (see the ``world`` fixture for who is what).
@@ -97,6 +98,9 @@ def _worker_cache(redis_url: str) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_outbox(settings: Any) -> Iterator[None]:
     cache.clear()
+    # Each process remembers which conversations are knocks (a kind never changes); a test's
+    # rolled-back database hands the same ids to other conversations, so every test starts cold.
+    notification_kinds._is_direct.cache_clear()
     sms.outbox.clear()
     settings.SMS_BACKEND = "communities.sms.LocmemBackend"
     yield

@@ -10,17 +10,10 @@ from typing import Any
 import pytest
 
 from communities.models import User
-from notifications import kinds, services, vapid
+from notifications import services, vapid
 from tests.pushservice import Device, PushService
 
 Subscribe = Callable[[User], Device]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_conversation_kinds() -> None:
-    """Each process remembers which conversations are knocks (a kind never changes); a
-    test's rolled-back database hands the same ids to other conversations."""
-    kinds._is_direct.cache_clear()
 
 
 @pytest.fixture
