@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "communities.boards",
     "communities.moderation",
     "communities.volunteering",
+    "communities.cases",
     "chat",
     "presence",
     "django_tasks",

@@ -33,6 +33,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "communities.boards.models",
             "communities.moderation.models",
             "communities.volunteering.models",
+            "communities.cases.models",
         ),
     ),
     (
@@ -65,6 +66,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "communities.boards.demo",
             "communities.moderation.demo",
             "communities.volunteering.demo",
+            "communities.cases.demo",
             "communities.management.commands.seed_demo",
         ),
     ),
@@ -74,6 +76,7 @@ COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("notifications", ("notifications",)),
     ("boards", ("communities.boards",)),
     ("volunteering", ("communities.volunteering",)),
+    ("cases", ("communities.cases",)),
     ("moderation", ("communities.moderation",)),
     ("communities", ("communities",)),
 )
@@ -90,17 +93,22 @@ MAY_IMPORT: dict[str, set[str]] = {
     "presence": {"chat", "rules", *LOW},
     "boards": {"chat", "communities", "rules", "records", *LOW},
     "volunteering": {"boards", "communities", "rules", "records", *LOW},
-    "moderation": {"chat", "boards", "volunteering", "communities", "rules", "records", *LOW},
+    "cases": {"communities", "rules", "records", *LOW},
+    "moderation": {
+        *("chat", "boards", "volunteering", "cases", "communities"),
+        *("rules", "records", *LOW),
+    },
     "notifications": {
-        *("chat", "presence", "boards", "volunteering", "communities"),
+        *("chat", "presence", "boards", "volunteering", "cases", "communities"),
         *("rules", "records", *LOW),
     },
     "demo": {
-        *("chat", "boards", "volunteering", "moderation", "communities"),
+        *("chat", "boards", "volunteering", "cases", "moderation", "communities"),
         *("rules", "records", *LOW),
     },
     "wiring": {
-        *("chat", "presence", "boards", "volunteering", "moderation", "communities", "demo"),
+        *("chat", "presence", "boards", "volunteering", "cases", "moderation"),
+        *("communities", "demo"),
         *("notifications", "rules", "records", *LOW),
     },
 }
@@ -109,6 +117,7 @@ DOORS = {
     "chat": "chat.moderation",
     "boards": "communities.boards.moderation",
     "volunteering": "communities.volunteering.moderation",
+    "cases": "communities.cases.moderation",
 }
 
 
