@@ -111,8 +111,8 @@ def test_a_category_s_deadline_beats_the_tier_s_default(world: object) -> None:
     defaults = dict(Deadline.objects.filter(category=None).values_list("tier", "respond_hours"))
     assert defaults == {"community": 24, "street": 24, "office": 24, "department": 48, "grid": 48}
     district = world.district  # type: ignore[attr-defined]
-    noise = Category.objects.create(district=district, name="噪音")
-    parking = Category.objects.create(district=district, name="停车")
+    noise = Category.objects.get(district=district, name="噪音")  # a district's defaults
+    parking = Category.objects.get(district=district, name="停车")
     Deadline.objects.create(category=noise, tier=Tier.COMMUNITY, respond_hours=4, resolve_hours=48)
     case = Case(category=noise, tier=Tier.COMMUNITY)
     assert deadlines.hours_for(case) == (4, 48)
