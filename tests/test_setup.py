@@ -152,6 +152,34 @@ def test_docker_compose_file_validates_and_has_the_production_topology() -> None
     assert "proxy_set_header Upgrade" in nginx_conf
 
 
+def test_make_compose_leaves_the_users_docker_set_up_alone(tmp_path: Path) -> None:
+    """`make compose` (part of `make test`) once linked the venv's binary into
+    ~/.docker/cli-plugins: deleting the checkout then broke `docker compose` for the user."""
+    home = tmp_path / "home"
+    home.mkdir()
+    # A docker without the compose plugin, as on a machine that has only the engine's CLI.
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    fake_docker = fake_bin / "docker"
+    fake_docker.write_text("#!/bin/sh\nexit 1\n")
+    fake_docker.chmod(0o755)
+    env = {**os.environ, "HOME": str(home), "PATH": f"{fake_bin}:{os.environ['PATH']}"}
+    env.pop("DOCKER_CONFIG", None)
+    result = subprocess.run(
+        ["make", "-s", "compose"], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # (pip may keep its cache under HOME; only docker's own folder is the user's set-up.)
+    assert not (home / ".docker").exists()
+    version = subprocess.run(
+        [str(BASE_DIR / ".venv" / "bin" / "docker-compose"), "version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Docker Compose version v2" in version.stdout
+
+
 def test_uploads_live_in_one_media_volume_that_nginx_serves() -> None:
     import re
 
