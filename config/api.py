@@ -14,6 +14,8 @@ from ninja.errors import ValidationError as SchemaValidationError
 from chat.api import router as chat_router
 from communities.api import router as communities_router
 from communities.boards.api import router as boards_router
+from communities.cases.api import router as cases_router
+from communities.cases.figures_api import router as case_figures_router
 from communities.errors import ServiceError, Throttled
 from communities.moderation.api import router as moderation_router
 from communities.moderation.console_api import router as console_router
@@ -36,6 +38,8 @@ api.add_router("", party_router)
 api.add_router("", volunteer_router)
 api.add_router("", console_router)
 api.add_router("", notifications_router)
+api.add_router("", case_figures_router)
+api.add_router("", cases_router)
 
 
 def error_body(detail: str, code: str, errors: dict[str, str] | None = None) -> dict[str, object]:
