@@ -17,6 +17,7 @@ deadline that no longer stands does nothing (``communities.cases.tasks.check_dea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -193,9 +194,20 @@ def _watch(case: Case, start: datetime, due: datetime, calendar: Calendar) -> No
         # has a newer deadline queued already: this one's checks would do nothing.
         if case.deadline_version != version or case.pk is None:
             return
-        from .tasks import check_deadline
-
+        assert _enqueue is not None, "communities.cases.tasks registers the deadline check"
         for moment in moments:
-            check_deadline.using(run_after=moment).enqueue(case.pk, version)
+            _enqueue(case.pk, version, moment)
 
     transaction.on_commit(queue)
+
+
+# How a check is queued: ``communities.cases.tasks`` says so when it loads (the check writes
+# through the services, which call this module, so this module may not import it).
+Enqueue = Callable[[int, int, datetime], object]
+_enqueue: Enqueue | None = None
+
+
+def checked_by(enqueue: Enqueue) -> None:
+    """Register how to queue the check of ``(case_id, version)`` to run after a moment."""
+    global _enqueue
+    _enqueue = enqueue

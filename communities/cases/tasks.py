@@ -22,7 +22,7 @@ from communities.daily import NIGHT, daily
 
 from . import deadlines, figures, live
 from .models import Case, Entry
-from .services import timeline
+from .services import reporter, timeline
 
 # The statuses a deadline runs in: once resolved, the reporter's confirmation is awaited
 # (closed after 7 days by ``close_unanswered``), not the unit's.
@@ -72,10 +72,15 @@ def check_deadline(case_id: int, version: int) -> str:
     return str(case.flag)
 
 
+def _enqueue(case_id: int, version: int, moment: datetime) -> object:
+    return check_deadline.using(run_after=moment).enqueue(case_id, version)
+
+
+deadlines.checked_by(_enqueue)
+
+
 @daily(at=NIGHT)
 def close_unanswered() -> int:
     """Close the cases resolved 7 days ago or more that their reporters never confirmed;
     how many were closed."""
-    from .services import reporter
-
     return reporter.close_unanswered(timezone.now())

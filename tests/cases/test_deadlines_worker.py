@@ -15,9 +15,16 @@ import pytest
 import time_machine
 from django_tasks_db.models import DBTaskResult
 
-from communities.cases.models import Case, Category, DayFigures, Entry
-from communities.cases.services.handling import case_accept, case_resolve
-from communities.cases.services.raising import case_raise
+from communities import daily
+from communities.cases import tasks
+from communities.cases.models import Case, Category, DayFigures, Entry, Tier, Unit, UnitOfficer
+from communities.cases.services import (
+    case_accept,
+    case_escalate,
+    case_raise,
+    case_reopen,
+    case_resolve,
+)
 from realtime.models import Event
 from tests.conftest import World
 
@@ -201,3 +208,99 @@ def test_a_worker_that_was_down_flags_red_once(
         "red",
         "red already",
     ]
+
+
+def test_escalating_starts_the_street_desk_s_clocks_and_tells_its_officers(
+    world: World,
+    clock: Callable[[datetime], None],
+    raise_case: Callable[[], Case],
+    worker: Worker,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    desk = Unit.objects.get(place=world.luodian, kind=Unit.Kind.STREET)
+    UnitOfficer.objects.create(unit=desk, user=world.guo_qing)
+    case = raise_case()
+    raised_version = case.deadline_version
+    escalated_at = MONDAY + timedelta(hours=1)
+    clock(escalated_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_escalate(actor=world.li_wei, case_id=case.pk, reason="需要城管执法")
+    case.refresh_from_db()
+    assert (case.tier, case.tier_since, case.tier_responded_at) == (Tier.STREET, escalated_at, None)
+    assert case.respond_by == escalated_at + timedelta(days=1)
+    assert case.first_response_at == escalated_at  # the committee answered by escalating
+    assert {args[1] for _moment, args in queued()} == {raised_version, case.deadline_version}
+
+    clock(MONDAY + timedelta(days=1, minutes=30))  # past the committee's old deadline only
+    worker()
+    case.refresh_from_db()
+    assert case.flag == Case.Flag.AMBER  # the desk's own deadline is near, not passed
+
+    clock(escalated_at + timedelta(days=1))
+    worker()
+    case.refresh_from_db()
+    assert case.flag == Case.Flag.RED
+    assert flagged_streams(case)["red"] == {
+        f"staff.{world.meiluo.pk}",
+        f"user.{world.guo_qing.pk}",
+        f"observe.{world.luodian.pk}",
+        f"observe.{world.district.pk}",
+    }
+
+
+def test_a_reopened_case_gets_a_new_resolve_deadline(
+    world: World,
+    clock: Callable[[datetime], None],
+    raise_case: Callable[[], Case],
+    worker: Worker,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    case = raise_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_accept(actor=world.li_wei, case_id=case.pk)
+        case_resolve(actor=world.li_wei, case_id=case.pk, body="已清理")
+    reopened_at = datetime(2026, 11, 18, 9, 0, tzinfo=SHANGHAI)  # Wednesday
+    clock(reopened_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_reopen(actor=world.wang_fang, case_id=case.pk, reason="第二天又种上了")
+    case.refresh_from_db()
+    assert case.resolve_by == datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)
+    mine = [moment for moment, args in queued() if args[1] == case.deadline_version]
+    assert mine == [datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI), case.resolve_by]
+
+    clock(case.resolve_by)
+    worker()
+    case.refresh_from_db()
+    assert case.flag == Case.Flag.RED
+    assert case.overdue
+
+
+def test_the_nightly_sweep_closes_a_case_resolved_a_week_ago(
+    world: World,
+    clock: Callable[[datetime], None],
+    raise_case: Callable[[], Case],
+    worker: Worker,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    case = raise_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_accept(actor=world.li_wei, case_id=case.pk)
+        case_resolve(actor=world.li_wei, case_id=case.pk, body="已清理")
+    assert daily.schedule(tasks.close_unanswered) is True
+    night = datetime(2026, 11, 17, 3, 0, tzinfo=SHANGHAI)
+    closed_on = None
+    for _night in range(9):
+        clock(night)
+        worker()
+        case.refresh_from_db()
+        if case.status == Case.Status.CLOSED and closed_on is None:
+            closed_on = night
+        night += timedelta(days=1)
+    # Resolved Monday 16 November 10:00: seven days have passed at the night of the 24th.
+    assert closed_on == datetime(2026, 11, 24, 3, 0, tzinfo=SHANGHAI)
+    assert case.closed_at == closed_on
+    assert case.rating is None
+    assert case.entries.filter(kind=Entry.Kind.AUTO_CLOSED, public=True).count() == 1
+    runs = DBTaskResult.objects.filter(task_path="communities.cases.tasks.close_unanswered")
+    assert runs.filter(status="SUCCESSFUL").count() == 9
+    assert runs.filter(status="READY").count() == 1  # the next night's is queued
