@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Things nearby (cases)")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the deadline checks and the nightly sweep)
+        from communities.models import Place
+
+        from . import receivers, tasks  # noqa: F401  (tasks: the deadline checks, the sweep)
+
+        post_save.connect(
+            receivers.place_created, sender=Place, dispatch_uid="cases.place_created"
+        )

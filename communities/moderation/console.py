@@ -1,9 +1,10 @@
 """The committee console: everything waiting for a community's committee, as one list.
 
-Seven kinds of item wait there: pending join applications, posts awaiting review, open
+Eight kinds of item wait there: pending join applications, posts awaiting review, open
 reports, proposed topic groups, applications to topic groups, unread letters to the
-committee, and party members' report-ins (报到) waiting for the party secretary (gated by
-rule: the staff see them, only the secretary or a delegate decides). ``items_of`` reads
+committee, party members' report-ins (报到) waiting for the party secretary (gated by
+rule: the staff see them, only the secretary or a delegate decides), and the cases open
+at the community tier (身边事). ``items_of`` reads
 them all in a fixed number of queries (one per kind, plus gates, claims and the reports'
 details), however many there are, and shapes each alike:
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from chat import moderation as chat_moderation
 from communities.boards import moderation as board_moderation
+from communities.cases import moderation as case_moderation
 from communities.errors import NotFound
 from communities.models import (
     COMMUNITY_KINDS,
@@ -54,6 +56,7 @@ KINDS: tuple[str, ...] = (
     TargetKind.TOPIC_APPLICATION,
     TargetKind.LETTER,
     TargetKind.REPORT_IN,
+    TargetKind.CASE,
 )
 # At most this many items of one kind are listed (the oldest first).
 PER_KIND = 200
@@ -133,6 +136,7 @@ SOURCES: dict[str, Source] = {
         *board_moderation.CONSOLE_SOURCES,
         *chat_moderation.CONSOLE_SOURCES,
         *volunteering_moderation.CONSOLE_SOURCES,
+        *case_moderation.CONSOLE_SOURCES,
     )
 }
 

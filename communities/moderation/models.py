@@ -31,6 +31,7 @@ class TargetKind(models.TextChoices):
     WORD_FILTER = "word_filter", _("word filter")
     DELEGATION = "delegation", _("delegation")
     REPORT_IN = "report_in", _("party report-in")
+    CASE = "case", _("case (things nearby)")
 
 
 class AuditAction(models.TextChoices):
@@ -53,6 +54,14 @@ class AuditAction(models.TextChoices):
     REFER = "refer", _("referred to the party secretary")
     DELEGATE = "delegate", _("delegated gatekeeping")
     UNDELEGATE = "undelegate", _("ended a delegation")
+    # Cases moving between the tiers (docs/cases.md).
+    ESCALATE = "escalate", _("escalated a case")
+    ASSIGN = "assign", _("assigned a case to an office")
+    REFER_CASE = "refer_case", _("referred a case to a department")
+    HAND_OFF = "hand_off", _("handed a case to the city grid platform")
+    SEND_BACK = "send_back", _("sent a case back")
+    MERGE = "merge", _("merged a case into another")
+    URGE = "urge", _("urged a case (督办)")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

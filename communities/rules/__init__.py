@@ -6,6 +6,7 @@
     conversations  estate groups, topic groups, knocks and letters
     boards         the boards and their posts
     volunteering   the party branch and its call-outs
+    cases          things nearby: who sees, handles, routes, urges and rates a case
     moderation     mutes and suspensions, who oversees a community
     words          the word filter
     gatekeeping    items only the party secretary (or a delegate) decides
@@ -21,7 +22,7 @@ access objects directly where they need several answers at once (``board_access`
 
 from typing import Any
 
-from . import boards, conversations, gatekeeping, moderation, volunteering
+from . import boards, cases, conversations, gatekeeping, moderation, volunteering
 from .places import (
     ACTION_LABELS,
     HOLDERS,
@@ -38,7 +39,7 @@ from .places import can as can_at_place
 # Every verb besides the place-level actions, in the order docs/permissions.md lists them.
 VERBS: dict[str, Verb] = {
     verb.name: verb
-    for module in (conversations, boards, volunteering, moderation, gatekeeping)
+    for module in (conversations, boards, volunteering, cases, moderation, gatekeeping)
     for verb in module.VERBS
 }
 

@@ -46,8 +46,8 @@ def render() -> str:
             "## On a resource",
             "",
             "`can(user, verb, target)` with the target named; each verb is decided in the "
-            "rules module of its resource (conversations, boards, volunteering, moderation, "
-            "gatekeeping).",
+            "rules module of its resource (conversations, boards, volunteering, cases, "
+            "moderation, gatekeeping).",
             "",
             "| verb | target | lets one | who may |",
             "|---|---|---|---|",
