@@ -41,6 +41,7 @@ class SettingsPatch(Schema):
     callout: bool | None = None
     decision: bool | None = None
     letter: bool | None = None
+    cases: bool | None = None
     digest: bool | None = None
     quiet_start: str | None = None
     quiet_end: str | None = None
@@ -55,6 +56,7 @@ class SettingsOut(Schema):
     callout: bool
     decision: bool
     letter: bool
+    cases: bool
     digest: bool
     quiet_start: str | None
     quiet_end: str | None

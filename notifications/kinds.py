@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from chat.models import Conversation
 from chat.selectors import member_ids
+from communities.cases.models import Case, Entry, Follower, Tier, UnitOfficer
 from communities.selectors import followers_of
 from realtime.groups import kind_and_id
 
@@ -220,6 +221,116 @@ def _acknowledged_plans(frame: Frame) -> list[Plan]:
     return [Plan(_user_of(frame), Kind.CLEAR, f"acknowledged:{post}", "", "", "", f"post-{post}")]
 
 
+def _case_entry_title(entry: Frame) -> str:
+    kind = entry["kind"]
+    unit = entry.get("from_unit") or ""
+    to_unit = entry.get("to_unit") or ""
+    if kind == Entry.Kind.ACCEPTED:
+        return _("Your case was accepted")
+    if kind == Entry.Kind.DECLINED:
+        return _("Your case was declined")
+    if kind == Entry.Kind.STARTED:
+        return _("Work on your case has started")
+    if kind == Entry.Kind.RESOLVED:
+        return _("Your case was resolved: please confirm and rate it")
+    if kind in (Entry.Kind.CLOSED, Entry.Kind.AUTO_CLOSED):
+        return _("Your case was closed")
+    if kind == Entry.Kind.MERGED:
+        return _("Your case was merged with another about the same problem")
+    if kind == Entry.Kind.REOPENED:
+        return _("Your case was reopened")
+    if to_unit and kind in HOPS:
+        return _("Your case was passed to %(unit)s") % {"unit": to_unit}
+    if kind == Entry.Kind.GRID_UPDATE:
+        return _("News of your case from the city grid platform")
+    if unit:
+        return _("%(unit)s replied on your case") % {"unit": unit}
+    return _("News of your case")
+
+
+HOPS = frozenset(
+    {
+        Entry.Kind.ESCALATED,
+        Entry.Kind.ASSIGNED,
+        Entry.Kind.REFERRED,
+        Entry.Kind.HANDED_OFF,
+        Entry.Kind.SENT_BACK,
+    }
+)
+
+
+def _case_entry_plans(frame: Frame) -> list[Plan]:
+    """A public entry of a case: its reporter and followers hear of it on their own stream
+    (neighbours who see a public case on the board are not pushed; internal notes never)."""
+    entry = frame["entry"]
+    stream, pk = kind_and_id(frame["stream"])
+    if stream != "user" or not entry.get("public"):
+        return []
+    actor = (entry.get("actor") or {}).get("id")
+    case_id = frame["case_id"]
+    concerned = pk != actor and (
+        Case.objects.filter(pk=case_id, reporter_id=pk).exists()
+        or Follower.objects.filter(case_id=case_id, user_id=pk).exists()
+    )
+    if not concerned:
+        return []  # an officer's own stream: they are told by their queue
+    return [
+        Plan(
+            frozenset({pk}),
+            Kind.CASES,
+            f"case-entry:{entry['id']}",
+            _case_entry_title(entry),
+            _short(entry.get("body") or ""),
+            f"/cases/{case_id}",
+            f"case-{case_id}",
+        )
+    ]
+
+
+def _breach_told(case: Case, stream: str, pk: int) -> set[int]:
+    """Who of this stream is told of a breach: the handling unit (the committee at the
+    community tier, the unit's officers above it) and the supervisors directly above it
+    (the street's; the district's too for a district department)."""
+    group = f"{stream}.{pk}"
+    if stream == "staff":
+        return followers_of(group) if case.tier == Tier.COMMUNITY else set()
+    if stream == "observe":
+        above = pk == case.street_id or (pk == case.district_id and case.tier == Tier.DEPARTMENT)
+        return followers_of(group) if above else set()
+    if stream != "user":
+        return set()
+    if case.tier == Tier.COMMUNITY or case.unit_id is None:
+        return {pk} & followers_of(f"staff.{case.community_id}")
+    return set(
+        UnitOfficer.objects.filter(unit_id=case.unit_id, user_id=pk).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _breach_plans(frame: Frame) -> list[Plan]:
+    """A case's deadline passed (``case.flagged`` red): the people on this stream who handle
+    or supervise it."""
+    if frame.get("flag") != Case.Flag.RED:
+        return []
+    stream, pk = kind_and_id(frame["stream"])
+    case = Case.objects.filter(pk=frame["case_id"]).select_related("category").first()
+    if case is None or not case.is_open:
+        return []
+    users = _breach_told(case, stream, pk)
+    return [
+        Plan(
+            frozenset(users),
+            Kind.CASES,
+            f"case-breach:{case.pk}:{case.deadline_version}",
+            _("A case is overdue: %(category)s") % {"category": case.category.name},
+            _short(case.description),
+            f"/cases/{case.pk}",
+            f"case-{case.pk}",
+        )
+    ]
+
+
 PLANNERS = {
     "message.new": _message_plans,
     "mention": _mention_plans,
@@ -229,6 +340,8 @@ PLANNERS = {
     "letter.new": _letter_plans,
     "read.updated": _read_plans,
     "urgent.acknowledged": _acknowledged_plans,
+    "case.entry": _case_entry_plans,
+    "case.flagged": _breach_plans,
 }
 PUSHED = tuple(PLANNERS)
 
@@ -251,4 +364,8 @@ def may_concern_devices(frame: Frame) -> bool:
         return bool(message.get("reply_to")) or _is_direct(message["conversation"])
     if frame["type"] == "post.created":
         return bool(frame["post"].get("urgent"))
+    if frame["type"] == "case.entry":
+        return bool(frame["entry"].get("public")) and frame["stream"].startswith("user.")
+    if frame["type"] == "case.flagged":
+        return frame.get("flag") == Case.Flag.RED
     return True

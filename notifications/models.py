@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     CALLOUT = "callout", _("call-outs for me")
     DECISION = "decision", _("decisions on my applications")
     LETTER = "letter", _("letters")
+    CASES = "cases", _("my cases, and deadlines passed on cases I handle")
     DIGEST = "digest", _("the daily digest")
     CLEAR = "clear", _("read elsewhere")  # tells a device to close what was read
 
@@ -56,6 +57,7 @@ class NotificationSettings(models.Model):
     callout = models.BooleanField(default=True)
     decision = models.BooleanField(default=True)
     letter = models.BooleanField(default=True)
+    cases = models.BooleanField(default=True)
     digest = models.BooleanField(default=False)
     # Nothing is pushed from quiet_start to quiet_end (the place's time zone; may wrap
     # midnight), except urgent notices.

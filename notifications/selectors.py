@@ -13,7 +13,10 @@ from communities.models import User
 
 from .models import Delivery, Kind, NotificationSettings, PushSubscription
 
-PREFERENCES = ("direct", "mention", "reply", "urgent", "callout", "decision", "letter", "digest")
+PREFERENCES = (
+    *("direct", "mention", "reply", "urgent", "callout", "decision", "letter", "cases"),
+    "digest",
+)
 
 
 def settings_of(user: User) -> NotificationSettings:

@@ -1147,6 +1147,7 @@ const en: Messages = {
     callout: 'Call-outs for volunteers',
     decision: 'Decisions on my applications',
     letter: 'Letters',
+    cases: 'News of my cases, and cases I handle that are overdue',
     digest: 'A daily digest (8 a.m.: unread messages and unacknowledged urgent notices)',
     quietHours: 'Quiet hours',
     quietHint: 'Nothing is pushed in these hours (urgent notices aside)',

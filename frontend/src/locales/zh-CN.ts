@@ -1143,6 +1143,7 @@ const zhCN = {
     callout: '志愿召集',
     decision: '入户申请的审核结果',
     letter: '信件',
+    cases: '我反映的问题有进展、我处理的问题超期',
     digest: '每日摘要（早上 8 点，未读消息和未确认的紧急公告）',
     quietHours: '免打扰时段',
     quietHint: '这段时间不推送（紧急公告除外）',

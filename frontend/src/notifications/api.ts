@@ -9,6 +9,7 @@ export interface NotificationSettings {
   callout: boolean
   decision: boolean
   letter: boolean
+  cases: boolean
   digest: boolean
   quiet_start: string | null
   quiet_end: string | null
@@ -16,8 +17,8 @@ export interface NotificationSettings {
   devices: number
 }
 
-export type Preference = 'direct' | 'mention' | 'reply' | 'urgent' | 'callout' | 'decision' | 'letter' | 'digest'
-export const PREFERENCES: Preference[] = ['direct', 'mention', 'reply', 'urgent', 'callout', 'decision', 'letter', 'digest']
+export type Preference = 'direct' | 'mention' | 'reply' | 'urgent' | 'callout' | 'decision' | 'letter' | 'cases' | 'digest'
+export const PREFERENCES: Preference[] = ['direct', 'mention', 'reply', 'urgent', 'callout', 'decision', 'letter', 'cases', 'digest']
 
 export function getVapidKey(): Promise<{ public_key: string }> {
   return request('GET', '/api/notifications/vapid')

@@ -14,6 +14,7 @@ const SETTINGS = {
   callout: true,
   decision: true,
   letter: true,
+  cases: true,
   digest: false,
   quiet_start: null,
   quiet_end: null,
