@@ -86,6 +86,38 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    // Things nearby (身边事) share the "/cases" record, so their tab stays lit on each page.
+    path: '/cases',
+    meta: { requiresAuth: true },
+    children: [
+      { path: '', name: 'cases', component: () => import('./views/cases/CasesView.vue'), meta: { titleKey: 'cases.title' } },
+      {
+        path: 'new',
+        name: 'case-new',
+        component: () => import('./views/cases/RaiseView.vue'),
+        meta: { titleKey: 'cases.raise.title', hideTabbar: true, back: '/cases', workPage: true },
+      },
+      {
+        path: 'queue',
+        name: 'case-queue',
+        component: () => import('./views/cases/QueueView.vue'),
+        meta: { titleKey: 'cases.queue.title', back: '/cases', workPage: true },
+      },
+      {
+        path: 'supervise',
+        name: 'case-supervise',
+        component: () => import('./views/cases/SuperviseView.vue'),
+        meta: { titleKey: 'cases.supervise.title', back: '/cases', workPage: true },
+      },
+      {
+        path: ':id(\\d+)',
+        name: 'case',
+        component: () => import('./views/cases/CaseView.vue'),
+        meta: { titleKey: 'cases.detail.title', back: '/cases', workPage: true },
+      },
+    ],
+  },
+  {
     path: '/settings/notifications',
     name: 'notification-settings',
     component: () => import('./views/NotificationSettingsView.vue'),

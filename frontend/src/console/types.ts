@@ -9,6 +9,7 @@ export type ConsoleKind =
   | 'topic_application'
   | 'letter'
   | 'report_in'
+  | 'case'
 
 /** The order the console shows its groups in (as the server lists them). */
 export const CONSOLE_KINDS: readonly ConsoleKind[] = [
@@ -19,6 +20,7 @@ export const CONSOLE_KINDS: readonly ConsoleKind[] = [
   'topic_application',
   'letter',
   'report_in',
+  'case',
 ]
 
 /** Something waiting for the committee; `extra` holds what one kind has besides. */
@@ -62,6 +64,14 @@ export interface ReportInExtra {
   note: string
   /** They will show their party identity (党员亮身份) once confirmed. */
   show_identity: boolean
+}
+
+/** A case (身边事) at the community's committee: the case page is where it is handled. */
+export interface CaseExtra {
+  status?: string
+  tier?: string
+  flag?: '' | 'amber' | 'red'
+  category?: string
 }
 
 export interface ApplicationExtra {

@@ -1,3 +1,4 @@
+import cases from './cases.en'
 import type { Messages } from './zh-CN'
 
 /** English. Typed against the Chinese messages, so a missing or extra key fails the build. */
@@ -1028,6 +1029,7 @@ const en: Messages = {
       topic_application: 'Topic group applications',
       letter: 'Letters to the committee',
       report_in: 'Party report-ins',
+      case: 'Things nearby',
     },
     targets: {
       message: 'message',
@@ -1044,6 +1046,7 @@ const en: Messages = {
       word_filter: 'word filter',
       delegation: 'delegation',
       report_in: 'party report-in',
+      case: 'case',
     },
     claimedBy: '{name} is handling this',
     claimedByMe: 'You are handling this',
@@ -1051,6 +1054,7 @@ const en: Messages = {
     release: 'Let go',
     close: 'Close',
     openLink: 'Open',
+    openCase: 'Open the case',
     gated: 'Party secretary decides',
     gateNote: 'Note: {note}',
     gateWait: 'Only the party secretary or their delegate can decide this.',
@@ -1166,6 +1170,7 @@ const en: Messages = {
     installLater: 'Later',
     offline: 'Offline: showing what you saw last',
   },
+  cases,
   notFound: {
     title: 'Page not found',
     body: 'The page you asked for does not exist or has been removed.',

@@ -1,3 +1,5 @@
+import cases from './cases.zh-CN'
+
 /**
  * Simplified Chinese, the default language. Its shape is the schema every other locale must
  * match exactly (en.ts is typed against it, and a test compares the keys).
@@ -1028,6 +1030,7 @@ const zhCN = {
       topic_application: '入群申请',
       letter: '给居委的来信',
       report_in: '党员报到',
+      case: '身边事',
     },
     targets: {
       message: '消息',
@@ -1044,6 +1047,7 @@ const zhCN = {
       word_filter: '敏感词',
       delegation: '把关授权',
       report_in: '党员报到',
+      case: '案件',
     },
     claimedBy: '{name} 正在处理',
     claimedByMe: '我正在处理',
@@ -1051,6 +1055,7 @@ const zhCN = {
     release: '放下',
     close: '收起',
     openLink: '查看原文',
+    openCase: '打开案件处理',
     gated: '需书记把关',
     gateNote: '把关说明：{note}',
     gateWait: '此事项需由党组织书记或其授权人决定。',
@@ -1162,6 +1167,7 @@ const zhCN = {
     installLater: '以后再说',
     offline: '当前离线，显示的是上次看到的内容',
   },
+  cases,
   notFound: {
     title: '页面不存在',
     body: '你访问的页面不存在或已被移除。',

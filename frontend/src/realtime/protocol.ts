@@ -6,6 +6,7 @@
  * here lists only what the app reads.
  */
 import type { BoardFrame } from '../boards/types'
+import type { CaseFrame } from '../cases/types'
 import type { ConsoleFrame } from '../console/types'
 import type { Moderated, ModerationFrame } from '../moderation/types'
 import type { VolunteerFrame } from '../volunteer/types'
@@ -254,6 +255,7 @@ export type ServerFrame =
   | ConsoleFrame
   | ModerationFrame
   | VolunteerFrame
+  | CaseFrame
 
 export type ServerFrameType = ServerFrame['type']
 export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>

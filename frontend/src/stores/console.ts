@@ -8,6 +8,7 @@
  * - a decision (`console.item_removed`, `application.decided`, `topic.proposal.decided`,
  *   `topic.application.decided`, `letter.read`, a report no longer open, a `party.report_in`
  *   no longer pending) takes it away;
+ * - a case (身边事) comes with `case.created` and leaves or changes with `case.queue`;
  * - something new (`application.submitted`, `post.pending`, `report.opened`, `topic.proposed`,
  *   `topic.application`, `letter.new`, a pending `party.report_in`) reloads the list (shortly,
  *   once for a burst): those frames carry too little to show the item.
@@ -242,6 +243,22 @@ export const useConsoleStore = defineStore('console', () => {
       // An approved post is published on the community's feed, which the committee follows.
       c.on('post.created', (e) => {
         if (e.post.status === 'published') drop('post', e.post.id)
+      }),
+      // Cases (身边事) at the community tier: new ones are shown, ones that leave the
+      // committee's queue (escalated, resolved, merged …) go, a flag changes in place.
+      c.on('case.created', (e) => {
+        if (mine(e)) reloadSoon()
+      }),
+      c.on('case.queue', (e) => {
+        if (e.unit.kind !== 'community' || e.unit.id !== communityId.value) return
+        const known = find('case', e.case_id)
+        if (e.action === 'removed') drop('case', e.case_id)
+        else if (!known || !e.case) reloadSoon()
+        else patch('case', e.case_id, { extra: { ...known.extra, flag: e.case.flag, status: e.case.status, tier: e.case.tier } })
+      }),
+      c.on('case.flagged', (e) => {
+        const known = find('case', e.case_id)
+        if (mine(e) && known) patch('case', e.case_id, { extra: { ...known.extra, flag: e.flag } })
       }),
       c.on('resumed', (e) => {
         if (!e.complete) void reload()
