@@ -9,6 +9,7 @@ import type {
   CasePhoto,
   Category,
   Entry,
+  FigureCase,
   FiguresPage,
   FiguresQuery,
   MyUnit,
@@ -80,7 +81,7 @@ export function figures(of: FiguresQuery): Promise<FiguresPage> {
   return request('GET', `/api/cases/figures${query({ ...of })}`)
 }
 
-export function figureCases(of: FiguresQuery, figure: string): Promise<Case[]> {
+export function figureCases(of: FiguresQuery, figure: string): Promise<FigureCase[]> {
   return list(`/api/cases/figures/cases${query({ ...of, figure })}`)
 }
 

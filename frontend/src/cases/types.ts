@@ -75,16 +75,15 @@ export interface Case {
   category: Ref
   description: string
   community: Ref
-  /** The street and district above it (when the server says). */
-  street?: Ref | null
-  district?: Ref | null
+  /** The street and district above it: where the street desk's offices and departments are. */
+  street_id?: number
+  district_id?: number
   estate: Ref | null
   building: string
   location: string
-  /** Null for neighbours when the reporter keeps their name to the committee. */
-  reporter: Person | null
-  /** The committee and officers see the reporter's phone. */
-  reporter_phone?: string
+  /** Null for neighbours when the reporter keeps their name to the committee; the units
+   * and supervisors see the phone too. */
+  reporter: (Person & { phone?: string | null }) | null
   unit: UnitRef | null
   grid_reference: string
   merged_into: number | null
@@ -201,14 +200,29 @@ export interface Patrol {
   urges: OpenUrge[]
 }
 
-/** The figures the league table shows; each has its own drill-down (`figure=`). */
+/** The figures the league table shows (names as GET /api/cases/figures has them). */
 export const COUNT_FIGURES = ['raised', 'accepted', 'resolved', 'overdue'] as const
-export const TIME_FIGURES = ['response_median', 'response_p90', 'resolution_median', 'resolution_p90'] as const
-export const RATE_FIGURES = ['reopen_rate', 'rating_mean'] as const
+export const TIME_FIGURES = ['response_p50', 'response_p90', 'resolution_p50', 'resolution_p90'] as const
+export const RATE_FIGURES = ['reopen_rate', 'mean_rating'] as const
 export type CountFigure = (typeof COUNT_FIGURES)[number]
 export type FigureName = CountFigure | (typeof TIME_FIGURES)[number] | (typeof RATE_FIGURES)[number]
 
-/** One place's figures for the period (times in working minutes; null: nothing to measure). */
+/** The figure whose cases a column's drill-down lists: a time's cases are those it measured. */
+export const DRILL_OF: Record<FigureName, string> = {
+  raised: 'raised',
+  accepted: 'accepted',
+  resolved: 'resolved',
+  overdue: 'overdue',
+  response_p50: 'responded',
+  response_p90: 'responded',
+  resolution_p50: 'resolved',
+  resolution_p90: 'resolved',
+  reopen_rate: 'reopened',
+  mean_rating: 'rated',
+}
+
+/** One place's figures for the period: counts, working minutes (null: nothing measured yet),
+ * the reopen rate as a fraction, the mean rating. */
 export type Figures = Partial<Record<FigureName, number | null>> & Record<string, unknown>
 
 export interface FigureRow extends Figures {
@@ -219,14 +233,33 @@ export interface FiguresPage {
   place: PlaceRef
   since?: string
   until?: string
+  /** The kind of place the rows are, and the kinds one may choose instead. */
+  level?: string | null
+  levels?: string[]
   figures: Figures
   rows: FigureRow[]
+}
+
+/** A case as a drill-down lists it (the whole case is its page). */
+export interface FigureCase {
+  id: number
+  status: CaseStatus
+  tier: CaseTier
+  flag: CaseFlag
+  overdue: boolean
+  category: Ref
+  community: Ref
+  description: string
+  created_at: string
+  figure_at?: string | null
+  rating?: number | null
 }
 
 export interface FiguresQuery {
   place_id: number
   since: string
   until: string
+  level?: string
 }
 
 // ---- live frames ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ import * as casesApi from '../cases/api'
 import {
   OPEN_STATUSES,
   type Case,
+  type CaseDetail,
   type CaseEntryEvent,
   type CaseFlag,
   type CaseFlaggedEvent,
@@ -279,11 +280,7 @@ export const useCasesStore = defineStore('cases', () => {
 
   /** Opens a case page: the case, what I may do, and the timeline I may see. */
   async function loadCase(id: number): Promise<Case> {
-    const found = await casesApi.detail(id)
-    const { entries, urges, ...rest } = found
-    const kept = put(rest, true)
-    timelines.value[id] = { entries: [...entries].sort((a, b) => a.id - b.id), urges: urges ?? [] }
-    return kept
+    return putDetail(await casesApi.detail(id))
   }
 
   /** Fetches an open case again; calls arriving meanwhile make one more fetch, not one each. */
@@ -316,13 +313,28 @@ export const useCasesStore = defineStore('cases', () => {
     return made
   }
 
+  /** Keeps a case page's answer: the case, what I may do, its timeline. */
+  function putDetail(found: CaseDetail): Case {
+    const { entries, urges, ...rest } = found
+    const kept = put(rest, true)
+    timelines.value[kept.id] = { entries: [...entries].sort((a, b) => a.id - b.id), urges: urges ?? [] }
+    return kept
+  }
+
   /**
-   * Does something to a case through `call` (one of cases/api.ts), then reads the case page
-   * again: the answer may be an entry or an urge, and the timeline and buttons follow.
+   * Does something to a case through `call` (one of cases/api.ts). The answer is the case
+   * page as it is now; when it is not (an older server's entry or urge), the page is read again.
    */
   async function act(id: number, call: () => Promise<unknown>): Promise<Case> {
     const answer = await call()
-    if (answer && typeof answer === 'object' && 'status' in answer && 'tier' in answer) put(answer as Case, true)
+    if (answer && typeof answer === 'object' && Array.isArray((answer as CaseDetail).entries)) {
+      const detail = answer as CaseDetail
+      if (detail.id === id) return putDetail(detail)
+      // Merged: the answer is the kept case; this one is read again to say where it went.
+      const kept = timelines.value[detail.id] ? putDetail(detail) : put(detail, true)
+      if (timelines.value[id]) void refetch(id).catch(() => undefined)
+      return kept
+    }
     return timelines.value[id] ? refetch(id) : (cases.value[id] as Case)
   }
 

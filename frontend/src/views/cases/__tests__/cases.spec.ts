@@ -297,7 +297,9 @@ describe('SuperviseView', () => {
 
   const figures: FiguresPage = {
     place: { id: 2, name: '罗店镇' },
-    figures: { raised: 12, accepted: 10, resolved: 8, overdue: 1, response_median: 45, resolution_median: 600, reopen_rate: 0.125, rating_mean: 4.5 },
+    level: 'community',
+    levels: ['community'],
+    figures: { raised: 12, accepted: 10, resolved: 8, overdue: 1, response_p50: 45, resolution_p50: 600, reopen_rate: 0.125, mean_rating: 4.5 },
     rows: [
       { place: { id: 10, name: '美罗家园第一居委会' }, raised: 5, resolved: 4, overdue: 0 },
       { place: { id: 11, name: '罗溪社区' }, raised: 7, resolved: 4, overdue: 1 },
@@ -327,14 +329,19 @@ describe('SuperviseView', () => {
     const q = `since=${since}&until=${until}`
     fakeServer({
       [`GET /api/cases/figures?place_id=2&${q}`]: { status: 200, body: figures },
-      [`GET /api/cases/figures/cases?place_id=11&${q}&figure=overdue`]: { status: 200, body: [aCase(2, '超时的那件', { overdue: true })] },
+      [`GET /api/cases/figures/cases?place_id=11&${q}&figure=overdue`]: {
+        status: 200,
+        body: { figure: 'overdue', since, until, count: 1, cases: [aCase(2, '超时的那件', { overdue: true })] },
+      },
+      // A time's cases are those it measured.
+      [`GET /api/cases/figures/cases?place_id=2&${q}&figure=responded`]: { status: 200, body: { figure: 'responded', count: 0, cases: [] } },
     })
     const { wrapper } = await mountAt('/cases/supervise?tab=figures', supervisor())
     expect(byTestId(wrapper, 'figure-total-raised').text()).toBe('12')
-    expect(byTestId(wrapper, 'figure-total-response_median').text()).toBe('45 分钟')
-    expect(byTestId(wrapper, 'figure-total-resolution_median').text()).toBe('10.0 小时')
+    expect(byTestId(wrapper, 'figure-total-response_p50').text()).toBe('45 分钟')
+    expect(byTestId(wrapper, 'figure-total-resolution_p50').text()).toBe('10.0 小时')
     expect(byTestId(wrapper, 'figure-total-reopen_rate').text()).toBe('12.5%')
-    expect(byTestId(wrapper, 'figure-10-response_median').text()).toBe('—')
+    expect(byTestId(wrapper, 'figure-10-response_p50').text()).toBe('—')
     const order = () => wrapper.findAll('tbody tr[data-testid^="figures-row-"]').map((r) => r.attributes('data-testid'))
     // Most raised first; a click on the column turns it round.
     expect(order()).toEqual(['figures-row-11', 'figures-row-10'])
@@ -345,7 +352,10 @@ describe('SuperviseView', () => {
     await byTestId(wrapper, 'figure-11-overdue').trigger('click')
     await flushPromises()
     expect(byTestId(wrapper, 'figures-drill').text()).toContain('罗溪社区 · 超时')
-    expect(byTestId(wrapper, 'figures-drill').find('[data-testid="case-2"]').text()).toContain('超时的那件')
+    expect(byTestId(wrapper, 'figures-drill').find('[data-testid="drill-case-2"]').text()).toContain('超时的那件')
+    await byTestId(wrapper, 'figure-total-response_p50').trigger('click')
+    await flushPromises()
+    expect(byTestId(wrapper, 'figures-drill').text()).toContain('没有对应的案件')
     expect(byTestId(wrapper, 'figures-csv').attributes('href')).toBe(`/api/cases/figures.csv?place_id=2&${q}`)
   })
 })
