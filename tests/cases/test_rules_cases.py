@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from communities.cases import selectors, services
+from communities.cases.management.commands import cases_table
 from communities.cases.models import Case
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import AccessLog, User
@@ -299,3 +300,16 @@ def test_every_may_flag_has_a_verb_or_a_rule(units: Units) -> None:
     assert not can(units.desk_officer, "handle_case", case)
     assert can(units.world.liu_yang, "urge_case", case)
     assert not can(units.world.li_wei, "urge_case", case)
+
+
+def test_the_table_in_docs_cases_md_is_generated_from_the_rules() -> None:
+    assert cases_table.DOC.read_text(encoding="utf-8") == cases_table.written(
+        cases_table.DOC.read_text(encoding="utf-8")
+    ), "docs/cases.md is stale: run `python manage.py cases_table --write`"
+    table = cases_table.render()
+    # Spot checks that the generation reads the rules: only supervisors urge, only the
+    # reporter rates, an office never escalates.
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines()}
+    assert rows["`urge`"].count("✔") == 1
+    assert rows["`rate`"].count("✔") == 1
+    assert rows["`escalate`"].split(" | ")[5] == "—"
