@@ -198,7 +198,9 @@ def _watch(case: Case, start: datetime, due: datetime, calendar: Calendar) -> No
         for moment in moments:
             _enqueue(case.pk, version, moment)
 
-    transaction.on_commit(queue)
+    # Robust: the change is committed already; a check that could not be queued is logged
+    # (django.db.backends) rather than turning the committed change into an error reply.
+    transaction.on_commit(queue, robust=True)
 
 
 # How a check is queued: ``communities.cases.tasks`` says so when it loads (the check writes
