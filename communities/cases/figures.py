@@ -39,8 +39,9 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -154,6 +155,11 @@ def record(
     if what == "rated" and (rating is None or not 1 <= rating <= 5):
         raise ValueError("a rating is 1 to 5")
     day = day_of(at)
+    if day < today():
+        # A past day changes: the cached sums of its month go (now, and again once this
+        # commits, in case a look cached the old figures in between).
+        figures_changed()
+        transaction.on_commit(figures_changed)
     with transaction.atomic():
         pk = _row_ensure(case, day)
         rows = DayFigures.objects.filter(pk=pk)
@@ -224,11 +230,22 @@ class Totals:
         self.resolution: dict[int, int] = {}
 
     def add(self, other: Totals) -> None:
+        counts, others = self.__dict__, other.__dict__
         for name in COUNTERS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            counts[name] += others[name]
         for mine, theirs in ((self.response, other.response), (self.resolution, other.resolution)):
             for key, count in theirs.items():
                 mine[key] = mine.get(key, 0) + count
+
+    def dump(self) -> tuple[list[int], dict[int, int], dict[int, int]]:
+        return [getattr(self, name) for name in COUNTERS], self.response, self.resolution
+
+    @classmethod
+    def load(cls, dumped: tuple[list[int], dict[int, int], dict[int, int]]) -> Totals:
+        counters, response, resolution = dumped
+        totals = cls(**dict(zip(COUNTERS, counters, strict=True)))
+        totals.response, totals.resolution = dict(response), dict(resolution)
+        return totals
 
     def out(self) -> dict[str, Any]:
         """The figures as the API shows them (see ``FIGURES``)."""
@@ -308,52 +325,181 @@ def _grouped(
     place: Place, since: dt.date, until: dt.date, group: str | None
 ) -> dict[int | None, Totals]:
     """The figures of ``place`` over [since, until], summed per value of the DayFigures
-    column ``group`` (None: one total): two queries, the counters and the histograms."""
+    column ``group`` (None: one total).
+
+    Days before the current month no longer change (figures count on the day things
+    happen), so their part of the period is kept in the cache, whole: a repeated look
+    reads it in one cache read and sums only the current month's days from DayFigures.
+    A past part not cached yet is made of the whole months in it, each cached on its own
+    (every missing month in one sum), and the days around them. Each sum is two queries
+    (the counters, the histograms), so a look is a handful of queries whatever the
+    period, the number of places or of cases. A past day changes only when something is
+    recorded on it after the fact (seeding, a rebuild, a test moving the clock):
+    ``record`` and ``seed_cases`` then start a new cache version.
+    """
     scope = _scope(place)
-    rows = DayFigures.objects.filter(**{scope: place.pk, "day__gte": since, "day__lte": until})
-    sums = {name: Sum(name) for name in COUNTERS}
+    now = today()
+    month_start = now.replace(day=1)
     result: dict[int | None, Totals] = {}
+    past_end = min(until, month_start - dt.timedelta(days=1))
+    if since <= past_end:
+        version = cache.get_or_set(VERSION_KEY, 1)
+        prefix = f"case-figures:{version}:{scope}:{place.pk}:{group}"
+        span_key = f"{prefix}:{since.isoformat()}:{past_end.isoformat()}"
+        span = cache.get(span_key)
+        if span is None:
+            span = {key: t.dump() for key, t in _past(prefix, scope, place.pk, since,
+                                                      past_end, now, group).items()}  # fmt: skip
+            cache.set(span_key, span, timeout=MONTH_CACHE_SECONDS)
+        for key, dumped in span.items():
+            result[key] = Totals.load(dumped)
+    if until >= month_start:
+        live = [(max(since, month_start), until)]
+        for (key, _month), totals in _sum(scope, place.pk, live, group).items():
+            result.setdefault(key, Totals()).add(totals)
     if group is None:
-        got = rows.aggregate(**sums)
-        result[None] = Totals(**{name: int(got[name] or 0) for name in COUNTERS})
-    else:
-        for got in rows.values(group).order_by().annotate(**sums):
-            result[got[group]] = Totals(**{name: int(got[name] or 0) for name in COUNTERS})
-    for key, kind, minutes, count in _histograms(scope, place.pk, since, until, group):
-        totals = result.setdefault(key, Totals())
-        target = totals.response if kind == "r" else totals.resolution
-        target[int(minutes)] = target.get(int(minutes), 0) + int(count)
+        result.setdefault(None, Totals())
     return result
 
 
-def _histograms(
-    scope: str, place_id: int, since: dt.date, until: dt.date, group: str | None
-) -> list[tuple[Any, ...]]:
-    """The merged histograms, per group, in one query: each row's JSON object expanded
-    into (bucket, count) pairs and summed in SQL (``jsonb_each_text`` on PostgreSQL,
-    ``json_each`` on SQLite), so no row's JSON travels to Python."""
+def _past(
+    prefix: str,
+    scope: str,
+    place_id: int,
+    since: dt.date,
+    until: dt.date,
+    now: dt.date,
+    group: str | None,
+) -> dict[int | None, Totals]:
+    """The sums of a past stretch of days: its whole months from the cache (computing the
+    missing ones in one sum), the days around them from DayFigures."""
+    months, edges = _split(since, until, now)
+    result: dict[int | None, Totals] = {}
+    if months:
+        keys = {m: f"{prefix}:{m:%Y-%m}" for m in months}
+        cached = cache.get_many(list(keys.values()))
+        missing = [m for m in months if keys[m] not in cached]
+        if missing:
+            ranges = [(m, _month_end(m)) for m in missing]
+            computed = _sum(scope, place_id, ranges, group, by_month=True)
+            fresh: dict[str, Any] = {keys[m]: {} for m in missing}
+            for (key, month), totals in computed.items():
+                assert month is not None
+                fresh[keys[month]][key] = totals.dump()
+            cached.update(fresh)
+            cache.set_many(fresh, timeout=MONTH_CACHE_SECONDS)
+        for month in months:
+            for key, dumped in cached[keys[month]].items():
+                result.setdefault(key, Totals()).add(Totals.load(dumped))
+    if edges:
+        for (key, _month), totals in _sum(scope, place_id, edges, group).items():
+            result.setdefault(key, Totals()).add(totals)
+    return result
+
+
+VERSION_KEY = "case-figures:version"
+MONTH_CACHE_SECONDS = 40 * 24 * 3600
+
+
+def figures_changed() -> None:
+    """Past days' figures changed: start a new cache version of the months' sums."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _split(
+    since: dt.date, until: dt.date, now: dt.date
+) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """[since, until] as the whole months in it that ended before ``now`` (their first
+    days) and the day ranges left over (at most two: before and after those months)."""
+    first = since if since.day == 1 else _month_end(since) + dt.timedelta(days=1)
+    months = []
+    month = first
+    while _month_end(month) <= until and _month_end(month) < now:
+        months.append(month)
+        month = _month_end(month) + dt.timedelta(days=1)
+    if not months:
+        return [], [(since, until)]
+    live = []
+    if since < months[0]:
+        live.append((since, months[0] - dt.timedelta(days=1)))
+    after = _month_end(months[-1]) + dt.timedelta(days=1)
+    if after <= until:
+        live.append((after, until))
+    return months, live
+
+
+def _sum(
+    scope: str,
+    place_id: int,
+    ranges: Sequence[tuple[dt.date, dt.date]],
+    group: str | None,
+    *,
+    by_month: bool = False,
+) -> dict[tuple[int | None, dt.date | None], Totals]:
+    """DayFigures of the place in the day ranges, summed per (group, month) in SQL: one
+    query for the counters, one for the histograms — each row's JSON object is expanded
+    into (bucket, count) pairs and summed in the database (``jsonb_each_text`` on
+    PostgreSQL, ``json_each`` on SQLite), so no row's JSON travels to Python."""
     table = DayFigures._meta.db_table
     columns = {"district_id", "street_id", "community_id"}
     assert scope in columns
     assert group is None or group in columns
+    postgres = connection.vendor == "postgresql"
     key = f"f.{group}" if group else "NULL"
-    group_by = f"{key}, " if group else ""
-    if connection.vendor == "postgresql":
+    if by_month:
+        month = "to_char(f.day, 'YYYY-MM')" if postgres else "strftime('%%Y-%%m', f.day)"
+    else:
+        month = "NULL"
+    grouping = ", ".join(part for part in (f"f.{group}" if group else "", month if by_month
+                         else "") if part)  # fmt: skip
+    where = f"f.{scope} = %s AND (" + " OR ".join(["(f.day >= %s AND f.day <= %s)"] * len(ranges))
+    where += ")"
+    params: list[Any] = [place_id]
+    for start, end in ranges:
+        params += [start, end]
+    counters = ", ".join(f"SUM(f.{name})" for name in COUNTERS)
+    group_by = f" GROUP BY {grouping}" if grouping else ""
+    if postgres:
         each, value = "jsonb_each_text", "kv.value::bigint"
     else:
         each, value = "json_each", "CAST(kv.value AS INTEGER)"
-    parts = []
-    for kind, field in (("r", "response_minutes"), ("s", "resolution_minutes")):
-        parts.append(
-            f"SELECT {key} AS grp, '{kind}' AS kind, kv.key AS bucket, SUM({value}) AS n "
-            f"FROM {table} f, {each}(f.{field}) kv "
-            f"WHERE f.{scope} = %s AND f.day >= %s AND f.day <= %s "
-            f"GROUP BY {group_by}kv.key"
-        )
-    sql = " UNION ALL ".join(parts)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [place_id, since, until] * 2)
-        return list(cursor.fetchall())
+    histograms = " UNION ALL ".join(
+        f"SELECT {key}, {month}, '{kind}', kv.key, SUM({value}) "
+        f"FROM {table} f, {each}(f.{field}) kv WHERE {where} "
+        f"GROUP BY {grouping + ', ' if grouping else ''}kv.key"
+        for kind, field in (("r", "response_minutes"), ("s", "resolution_minutes"))
+    )
+    result: dict[tuple[int | None, dt.date | None], Totals] = {}
+
+    def month_of(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(f"{text}-01") if text else None
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            # Compiling these small sums (JIT) costs more than running them.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"SELECT {key}, {month}, {counters} FROM {table} f WHERE {where}{group_by}",
+                       params)  # fmt: skip
+        for grp, label, *sums in cursor.fetchall():
+            if sums[0] is None and grp is None and not group:
+                continue  # no rows at all
+            result[(grp, month_of(label))] = Totals(
+                **{name: int(v or 0) for name, v in zip(COUNTERS, sums, strict=True)}
+            )
+        cursor.execute(histograms, params * 2)
+        for grp, label, kind, bucket_key, count in cursor.fetchall():
+            totals = result.setdefault((grp, month_of(label)), Totals())
+            target = totals.response if kind == "r" else totals.resolution
+            target[int(bucket_key)] = target.get(int(bucket_key), 0) + int(count)
+    return result
 
 
 def figures_of(place: Place, since: dt.date, until: dt.date) -> dict[str, Any]:
@@ -442,54 +588,89 @@ def _day_bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetim
     return start, end
 
 
+ENTRY_FIGURES = {
+    "accepted": Entry.Kind.ACCEPTED,
+    "declined": Entry.Kind.DECLINED,
+    "reopened": Entry.Kind.REOPENED,
+    "overdue": Entry.Kind.BREACHED,
+}
+CASE_FIELDS = {
+    "raised": "created_at",
+    "responded": "first_response_at",
+    "resolved": "resolved_at",
+    "closed": "closed_at",
+    "rated": "closed_at",
+}
+
+
+def _firsts(place: Place, since: dt.date, until: dt.date, figure: str) -> QuerySet[Any]:
+    """For a figure read from the timeline: (case_id, first) of the place's cases whose
+    first entry of that kind falls in the period — a case counts once, the day it first
+    happened (one grouped scan of that kind's entries)."""
+    start, end = _day_bounds(since, until)
+    entries = Entry.objects.filter(
+        kind=ENTRY_FIGURES[figure], **{f"case__{_scope(place)}": place.pk}
+    )
+    if figure == "overdue":
+        entries = entries.filter(case__overdue=True)
+    return (
+        entries.values("case_id")
+        .order_by()
+        .annotate(first=Min("created_at"))
+        .filter(first__gte=start, first__lt=end)
+    )
+
+
 def cases_behind_queryset(
     place: Place, since: dt.date, until: dt.date, figure: str
 ) -> QuerySet[Case]:
-    """The cases of ``place`` that one figure of [since, until] counts, annotated with
-    ``figure_at`` (the moment that counted), newest first. Exactly the events ``record``
-    counts (see the module docstring)."""
+    """The cases of ``place`` that one figure of [since, until] counts: exactly the events
+    ``record`` counts (see the module docstring). For the figures read from the case
+    itself annotated with ``figure_at`` and newest first."""
     if figure not in DRILLABLE:
         raise ValueError(f"unknown figure {figure!r}")
-    start, end = _day_bounds(since, until)
     cases = Case.objects.filter(**{_scope(place): place.pk})
-    moment: Any
-    if figure in ("raised", "responded", "resolved", "closed", "rated"):
-        field = {
-            "raised": "created_at",
-            "responded": "first_response_at",
-            "resolved": "resolved_at",
-            "closed": "closed_at",
-            "rated": "closed_at",
-        }[figure]
-        cases = cases.filter(**{f"{field}__gte": start, f"{field}__lt": end})
-        if figure == "rated":
-            cases = cases.filter(rating__isnull=False)
-        if figure == "responded":
-            cases = cases.filter(response_minutes__isnull=False)
-        if figure == "resolved":
-            cases = cases.filter(resolution_minutes__isnull=False)
-        moment = F(field)
-    else:
-        kind = {
-            "accepted": Entry.Kind.ACCEPTED,
-            "declined": Entry.Kind.DECLINED,
-            "reopened": Entry.Kind.REOPENED,
-            "overdue": Entry.Kind.BREACHED,
-        }[figure]
-        # The first entry of that kind: a case counts once, the day it first happened.
-        moment = Subquery(
-            Entry.objects.filter(case_id=OuterRef("pk"), kind=kind)
-            .order_by("created_at", "id")
-            .values("created_at")[:1]
-        )
-        if figure == "overdue":
-            cases = cases.filter(overdue=True)
+    if figure in ENTRY_FIGURES:
+        return cases.filter(pk__in=_firsts(place, since, until, figure).values("case_id"))
+    start, end = _day_bounds(since, until)
+    field = CASE_FIELDS[figure]
+    cases = cases.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+    if figure == "rated":
+        cases = cases.filter(rating__isnull=False)
+    if figure == "responded":
+        cases = cases.filter(response_minutes__isnull=False)
+    if figure == "resolved":
+        cases = cases.filter(resolution_minutes__isnull=False)
     return (
-        cases.annotate(figure_at=moment)
-        .filter(figure_at__gte=start, figure_at__lt=end)
+        cases.annotate(figure_at=F(field))
         .select_related("category", "community")
         .order_by("-figure_at", "-id")
     )
+
+
+def _cases_page(
+    place: Place, since: dt.date, until: dt.date, figure: str, limit: int, offset: int
+) -> tuple[int, list[Case]]:
+    """How many cases are behind the figure, and one page of them, newest first."""
+    if figure not in ENTRY_FIGURES:
+        cases = cases_behind_queryset(place, since, until, figure)
+        return cases.count(), list(cases[offset : offset + limit])
+    # Sorting the firsts here beats a correlated subquery per case in SQL.
+    firsts = sorted(
+        _firsts(place, since, until, figure).values_list("case_id", "first"),
+        key=lambda pair: (pair[1], pair[0]),
+        reverse=True,
+    )
+    chosen = firsts[offset : offset + limit]
+    found = Case.objects.select_related("category", "community").in_bulk(
+        [case_id for case_id, _first in chosen]
+    )
+    page = []
+    for case_id, first in chosen:
+        case = found[case_id]
+        case.figure_at = first  # type: ignore[attr-defined]
+        page.append(case)
+    return len(firsts), page
 
 
 def case_row(case: Case) -> dict[str, Any]:
@@ -536,11 +717,8 @@ def cases_behind(
     case of the place, so the list is all of them (paged by ``limit``/``offset``)."""
     if not may_see_figures(user, place):
         raise NotFound()
-    cases = cases_behind_queryset(place, since, until, figure)
-    return {
-        "count": cases.count(),
-        "cases": [case_row(case) for case in cases[offset : offset + limit]],
-    }
+    count, page = _cases_page(place, since, until, figure, limit, offset)
+    return {"count": count, "cases": [case_row(case) for case in page]}
 
 
 def may_see_figures(user: User, place: Place) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -234,6 +235,25 @@ def test_figures_of_each_place_match_the_hand_computed_values(
     assert one["mean_rating"] == 4.0
 
 
+def test_periods_across_months_add_cached_months_and_live_days(
+    world: World, told: dict[str, Case]
+) -> None:
+    months, live = figures._split(d("2026-10-15"), d("2026-12-05"), d("2026-12-02"))
+    assert months == [d("2026-11-01")]
+    assert live == [(d("2026-10-15"), d("2026-10-31")), (d("2026-12-01"), d("2026-12-05"))]
+    assert figures._split(d("2026-11-01"), d("2026-11-30"), d("2026-11-30")) == (
+        [],
+        [(d("2026-11-01"), d("2026-11-30"))],
+    )
+    wide = figures.figures_of(world.meiluo, d("2026-10-15"), d("2026-12-05"))
+    assert (wide["raised"], wide["responded"], wide["response_p50"]) == (7, 5, 45)
+    # November is cached now; a late record on one of its days is seen at once.
+    story = Story(world, world.meiluo, at(20), Category.objects.get(name="公共设施"))
+    story.responded(at(20, 10), 7000)
+    again = figures.figures_of(world.meiluo, d("2026-10-15"), d("2026-12-05"))
+    assert (again["raised"], again["responded"], again["response_p90"]) == (8, 6, 7020)
+
+
 def test_league_lists_every_place_below_with_its_figures(
     world: World, told: dict[str, Case]
 ) -> None:
@@ -456,7 +476,7 @@ def test_drill_down_bad_figure_is_400(world: World) -> None:
     assert response.status_code == 400
 
 
-def _district_queries(world: World, communities: int) -> int:
+def _district_queries(world: World, communities: int) -> list[int]:
     """Add communities (each with a day of figures) under a new street; count the queries of
     the district's figures page, by streets and by communities."""
     street = Place.objects.filter(parent=world.district, name="大场镇").first() or place_create(
@@ -472,15 +492,21 @@ def _district_queries(world: World, communities: int) -> int:
             at(5), 600 + n
         )
     client = client_for(world.huang_jun)
-    total = 0
+    counts = []
+    # The months' sums cached or not (first look, second look), by streets and communities.
     for level in ("street", "community"):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(
-                "/api/cases/figures", {"place_id": world.district.pk, **NOV, "level": level}
-            )
-        assert response.status_code == 200
-        total += len(queries)
-    return total
+        cache.clear()
+        client.force_login(world.huang_jun)
+        for _look in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(
+                    "/api/cases/figures",
+                    {"place_id": world.district.pk, "since": "2026-10-15", "until": "2026-12-05",
+                     "level": level},
+                )  # fmt: skip
+            assert response.status_code == 200
+            counts.append(len(queries))
+    return counts
 
 
 def test_query_count_does_not_grow_with_communities_or_cases(
@@ -489,3 +515,4 @@ def test_query_count_does_not_grow_with_communities_or_cases(
     few = _district_queries(world, 2)
     many = _district_queries(world, 12)
     assert few == many
+    assert few[1] < few[0]  # the second look reads November from the cache
