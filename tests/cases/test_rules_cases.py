@@ -11,7 +11,7 @@ import pytest
 
 from communities.cases import selectors, services
 from communities.cases.management.commands import cases_table
-from communities.cases.models import Case
+from communities.cases.models import Case, Category
 from communities.errors import Conflict, Forbidden, Invalid, NotFound
 from communities.models import AccessLog, User
 from communities.rules import can
@@ -313,3 +313,22 @@ def test_the_table_in_docs_cases_md_is_generated_from_the_rules() -> None:
     assert rows["`urge`"].count("✔") == 1
     assert rows["`rate`"].count("✔") == 1
     assert rows["`escalate`"].split(" | ")[5] == "—"
+
+
+def test_the_districts_supervisors_keep_its_categories(units: Units) -> None:
+    world = units.world
+    created = services.category_create(
+        actor=world.huang_jun, district_id=world.district.pk, name="养犬"
+    )
+    assert created.district_id == world.district.pk
+    services.category_update(actor=world.huang_jun, category_id=created.pk, active=False)
+    offered = [c["name"] for c in selectors.categories_for(world.wang_fang, world.meiluo.pk)]
+    assert "养犬" not in offered
+    assert offered[0] == "环境绿化"
+    before = Category.objects.count()
+    for person in (world.li_wei, world.liu_yang, world.ma_lin):
+        with pytest.raises(Forbidden):
+            services.category_create(actor=person, district_id=world.district.pk, name="其他2")
+    with pytest.raises(Conflict):
+        services.category_create(actor=world.huang_jun, district_id=world.district.pk, name="停车")
+    assert Category.objects.count() == before
