@@ -80,6 +80,8 @@ class CaseOut(Schema):
     category: NamedOut
     description: str
     community: NamedOut
+    street_id: int
+    district_id: int
     estate: NamedOut | None
     building: str
     location: str

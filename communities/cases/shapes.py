@@ -82,6 +82,9 @@ def case_out(case: Case, *, level: str, may: dict[str, bool] | None = None) -> d
         "category": {"id": case.category_id, "name": case.category.name},
         "description": case.description,
         "community": {"id": case.community_id, "name": case.community.name},
+        # Where the street desk finds the offices and departments to send it to.
+        "street_id": case.street_id,
+        "district_id": case.district_id,
         "estate": {"id": estate.pk, "name": estate.name} if estate is not None else None,
         "building": case.building,
         "location": case.location,
