@@ -275,6 +275,25 @@ def render(results: dict[str, Any]) -> str:
             f"{hi['sql_p99_ms']} ms: the rest is building the model instances. Loaded this run: "
             f"{hi['loaded']:,} rows in {hi['load_s']} s.",
         ]
+    ca = results.get("cases")
+    if ca and "requests" in ca:
+        lines += [
+            "",
+            "## Case figures (`/api/cases/figures…`, a district supervisor, PostgreSQL)",
+            "",
+            f"{ca['cases']:,} cases in {ca['communities']} communities under {ca['streets']} "
+            f"streets ({ca['figure_rows']:,} days of figures); target p95 ≤ "
+            f"{ca['target_p95_ms']} ms. Seeded this run: "
+            f"{'no' if ca['seed_s'] is None else str(ca['seed_s']) + ' s'}.",
+            "",
+            "| request | requests | p50 ms | p95 ms | max ms | queries | bytes |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, r in ca["requests"].items():
+            lines.append(
+                f"| {name} | {r['requests']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | "
+                f"{r['queries']} | {r['bytes']:,} |"
+            )
     for name, r in results["targets"].items():
         for size, prof in (r.get("profile") or {}).items():
             lines += ["", f"## Profile: {name}, the sender's server process, sweep of the "

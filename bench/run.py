@@ -5,14 +5,15 @@
     python bench/run.py --only fanout            just the fan-out sweep (before/after a change)
     python bench/run.py --only fanout --targets daphne --sizes 1000 --profile
     python bench/run.py --only history --history-rows 10000000
+    python bench/run.py --only cases             the case figures (seeds 40,000 cases once)
 
 Targets: the real app on two daphne processes (``daphne``) and on two uvicorn processes
 (``uvicorn``), and the two references in bench/refs/: a minimal Channels broadcast app on
 daphne (``channels-ref``) and a plain asyncio ``websockets`` broadcast server
 (``websockets-ref``), both on the same Redis pub/sub topology. Scenarios: idle, broadcast,
-storm, fanout (per target, by bench/loadgen.py), sendpath and history (in-process, by
-bench/sendpath.py and bench/history.py). Writes bench/results/run-<time>.{json,md} and
-bench/results/latest.{json,md}.
+storm, fanout (per target, by bench/loadgen.py), sendpath, history and cases (in-process, by
+bench/sendpath.py, bench/history.py and bench/cases.py). Writes
+bench/results/run-<time>.{json,md} and bench/results/latest.{json,md}.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from bench import common  # noqa: E402
 from bench.report import headline, render  # noqa: E402
 
 TARGETS = ["daphne", "uvicorn", "channels-ref", "websockets-ref"]
-SCENARIOS = ["idle", "broadcast", "storm", "fanout", "slowreader", "sendpath", "history"]
-DEFAULT_SHORT = ["idle", "broadcast", "storm", "fanout", "sendpath", "history"]
+SCENARIOS = [
+    "idle", "broadcast", "storm", "fanout", "slowreader", "sendpath", "history", "cases"
+]  # fmt: skip
+DEFAULT_SHORT = ["idle", "broadcast", "storm", "fanout", "sendpath", "history", "cases"]
 POOLED = ["idle", "broadcast", "storm"]
 
 
@@ -46,10 +49,11 @@ def log(text: str) -> None:
 def settings_for(args: argparse.Namespace) -> dict[str, Any]:
     if args.short:
         base = {"n": 200, "app_sizes": [100, 1000], "ref_sizes": [1000], "duration": 2.0,
-                "singles": 2, "sends": 20, "history_queries": 200}  # fmt: skip
+                "singles": 2, "sends": 20, "history_queries": 200, "case_requests": 50}  # fmt: skip
     else:
         base = {"n": 2000, "app_sizes": [100, 1000, 5000], "ref_sizes": [100, 1000, 5000],
-                "duration": 4.0, "singles": 5, "sends": 100, "history_queries": 1000}  # fmt: skip
+                "duration": 4.0, "singles": 5, "sends": 100, "history_queries": 1000,
+                "case_requests": 200}  # fmt: skip
     if args.n:
         base["n"] = args.n
     if args.sizes:
@@ -270,6 +274,13 @@ def main() -> None:
             [sys.executable, str(common.BENCH / "history.py"), "--rows", str(args.history_rows),
              "--queries", str(cfg["history_queries"])],
             common.RESULTS / "history.json", 3600, common.django_env(),
+        )  # fmt: skip
+    if "cases" in only:
+        log("case figures (40,000 cases, 550 communities)")
+        results["cases"] = run_json(
+            [sys.executable, str(common.BENCH / "cases.py"), "--requests",
+             str(cfg["case_requests"])],
+            common.RESULTS / "cases.json", 1800, common.django_env(),
         )  # fmt: skip
     results["meta"]["elapsed_s"] = round(time.monotonic() - started)
     results["meta"]["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
