@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Place
+from communities.models import Place, User
 
 
 def private_storage() -> Storage:
@@ -70,7 +70,7 @@ class Unit(models.Model):
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="case_units")
     name = models.CharField(_("name"), max_length=60)
     active = models.BooleanField(_("active"), default=True)
-    officers = models.ManyToManyField(
+    officers: models.ManyToManyField[User, UnitOfficer] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="UnitOfficer", related_name="case_units", blank=True
     )
 
@@ -221,7 +221,7 @@ class Case(models.Model):
     reopened = models.PositiveSmallIntegerField(default=0)
     open_urges = models.PositiveSmallIntegerField(default=0)
 
-    followers = models.ManyToManyField(
+    followers: models.ManyToManyField[User, Follower] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Follower", related_name="cases_followed", blank=True
     )
 
