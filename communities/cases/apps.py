@@ -13,6 +13,4 @@ class CasesConfig(AppConfig):
 
         from . import receivers, tasks  # noqa: F401  (tasks: the deadline checks, the sweep)
 
-        post_save.connect(
-            receivers.place_created, sender=Place, dispatch_uid="cases.place_created"
-        )
+        post_save.connect(receivers.place_created, sender=Place, dispatch_uid="cases.place_created")

@@ -92,9 +92,7 @@ def flagged(case: Case) -> Event:
 # --- Publishing ------------------------------------------------------------------------------
 def case_raised(case: Case) -> None:
     """A new case: the committee (its queue), the supervisors, the neighbours if public."""
-    publish_to(
-        [community_staff_feed(case.community_id), *supervisor_streams(case)], created(case)
-    )
+    publish_to([community_staff_feed(case.community_id), *supervisor_streams(case)], created(case))
     if case.public:
         publish_to([community_feed(case.community_id)], created(case, PUBLIC))
     publish_to([community_staff_feed(case.community_id)], queue(case, "added"))

@@ -115,10 +115,7 @@ class CaseAccess:
     @property
     def sees(self) -> bool:
         return (
-            self.internal
-            or self.reporter
-            or self.follower
-            or (self.neighbour and self.case.public)
+            self.internal or self.reporter or self.follower or (self.neighbour and self.case.public)
         )
 
     @property
@@ -243,9 +240,7 @@ def may_raise(user: User, community: Place) -> bool:
 
 def may_edit_categories(user: User, district: Place) -> bool:
     """The district's supervisors keep its list of categories."""
-    return district.kind == PlaceKind.DISTRICT and bool(
-        standing(user, district) & CATEGORY_EDITORS
-    )
+    return district.kind == PlaceKind.DISTRICT and bool(standing(user, district) & CATEGORY_EDITORS)
 
 
 # --- Verbs for ``rules.can`` and docs/permissions.md --------------------------------------
