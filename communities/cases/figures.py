@@ -48,7 +48,7 @@ from django.utils.translation import pgettext
 
 from communities.errors import Invalid, NotFound
 from communities.models import COMMUNITY_KINDS, STREET_KINDS, AccessLog, Place, PlaceKind, User
-from communities.rules.places import RULES, Action, standing
+from communities.rules.cases import may_see_figures
 
 from .models import Case, DayFigures, Entry
 
@@ -120,11 +120,6 @@ def bucket(minutes: int) -> int:
     else:
         width = 24 * 60
     return -(-minutes // width) * width
-
-
-# Who may read figures: supervisors of a place or above, and a community's staff.
-SUPERVISORS = RULES[Action.SUPERVISE]
-STAFF = RULES[Action.MODERATE_COMMUNITY]
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -719,17 +714,6 @@ def cases_behind(
         raise NotFound()
     count, page = _cases_page(place, since, until, figure, limit, offset)
     return {"count": count, "cases": [case_row(case) for case in page]}
-
-
-def may_see_figures(user: User, place: Place) -> bool:
-    """Supervisors of the place or above (street, district); a community's staff
-    (committee member, social worker, party secretary) for their own community."""
-    if place.kind not in COMMUNITY_KINDS | STREET_KINDS | {PlaceKind.DISTRICT}:
-        return False
-    held = standing(user, place)
-    if held & SUPERVISORS:
-        return True
-    return place.kind in COMMUNITY_KINDS and bool(held & STAFF)
 
 
 def today() -> dt.date:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from communities.cases.models import Case, Follower, Tier, UnitOfficer
-from communities.models import Place, PlaceKind, RoleKind, User
+from communities.models import COMMUNITY_KINDS, STREET_KINDS, Place, PlaceKind, RoleKind, User
 from communities.moderation.models import AuditEntry
 
 from .places import RESIDENT, RULES, Action, Verb, standing
@@ -243,6 +243,17 @@ def may_edit_categories(user: User, district: Place) -> bool:
     return district.kind == PlaceKind.DISTRICT and bool(standing(user, district) & CATEGORY_EDITORS)
 
 
+def may_see_figures(user: User, place: Place) -> bool:
+    """A place's case figures and the cases behind them: its supervisors (street, district)
+    and those above; a community's staff for their own community."""
+    if place.kind not in COMMUNITY_KINDS | STREET_KINDS | {PlaceKind.DISTRICT}:
+        return False
+    held = standing(user, place)
+    if held & SUPERVISORS:
+        return True
+    return place.kind in COMMUNITY_KINDS and bool(held & STAFF)
+
+
 # --- Verbs for ``rules.can`` and docs/permissions.md --------------------------------------
 def _case(flag: str) -> Callable[[User, Case], bool]:
     return lambda user, case: bool(getattr(CaseAccess.of(user, case), flag))
@@ -266,6 +277,14 @@ VERBS = (
         "keep the district's list of case categories",
         "the district's supervisors",
         may_edit_categories,
+    ),
+    Verb(
+        "see_case_figures",
+        "place",
+        "see a place's case figures, its league table and the cases behind each figure",
+        "supervisors of the street or district (and above); a community's staff for their "
+        "own community",
+        may_see_figures,
     ),
     Verb(
         "see_case",
