@@ -131,48 +131,58 @@ def _street_unit(actor: User, case_id: int) -> tuple[Case, Any]:
     return case, access
 
 
-def case_assign(*, actor: User, case_id: int, unit_id: int, reason: str = "") -> Case:
-    """The street's desk gives a case to one of the street's offices (科室)."""
-    why = clean_text(reason, field="reason", required=False, limit=REASON_MAX)
+def _route(
+    *,
+    actor: User,
+    case_id: int,
+    unit_id: int,
+    reason: str,
+    kind: str,
+    entry: str,
+    action: str,
+    tier: str,
+    refused: str,
+) -> Case:
+    """The street's desk gives a case to an active unit of ``kind`` (an office of the
+    case's street, or a department of its district)."""
     with transaction.atomic():
         case, _access = _street_unit(actor, case_id)
-        office = Unit.objects.filter(
-            pk=unit_id, kind=Unit.Kind.OFFICE, place_id=case.street_id, active=True
-        ).first()
-        if office is None:
-            raise _bad_unit(_("Choose one of the street's offices."))
-        _hop(
-            case,
-            actor=actor,
-            action=AuditAction.ASSIGN,
-            kind=Entry.Kind.ASSIGNED,
-            tier=Tier.OFFICE,
-            unit=office,
-            reason=why,
-        )
+        place_id = case.street_id if kind == Unit.Kind.OFFICE else case.district_id
+        unit = Unit.objects.filter(pk=unit_id, kind=kind, place_id=place_id, active=True).first()
+        if unit is None:
+            raise _bad_unit(refused)
+        _hop(case, actor=actor, action=action, kind=entry, tier=tier, unit=unit, reason=reason)
     return case
+
+
+def case_assign(*, actor: User, case_id: int, unit_id: int, reason: str = "") -> Case:
+    """The street's desk gives a case to one of the street's offices (科室)."""
+    return _route(
+        actor=actor,
+        case_id=case_id,
+        unit_id=unit_id,
+        reason=clean_text(reason, field="reason", required=False, limit=REASON_MAX),
+        kind=Unit.Kind.OFFICE,
+        entry=Entry.Kind.ASSIGNED,
+        action=AuditAction.ASSIGN,
+        tier=Tier.OFFICE,
+        refused=_("Choose one of the street's offices."),
+    )
 
 
 def case_refer(*, actor: User, case_id: int, unit_id: int, reason: str) -> Case:
     """The street's desk refers a case to a department of the district (职能部门)."""
-    why = clean_text(reason, field="reason", required=True, limit=REASON_MAX)
-    with transaction.atomic():
-        case, _access = _street_unit(actor, case_id)
-        department = Unit.objects.filter(
-            pk=unit_id, kind=Unit.Kind.DEPARTMENT, place_id=case.district_id, active=True
-        ).first()
-        if department is None:
-            raise _bad_unit(_("Choose one of the district's departments."))
-        _hop(
-            case,
-            actor=actor,
-            action=AuditAction.REFER_CASE,
-            kind=Entry.Kind.REFERRED,
-            tier=Tier.DEPARTMENT,
-            unit=department,
-            reason=why,
-        )
-    return case
+    return _route(
+        actor=actor,
+        case_id=case_id,
+        unit_id=unit_id,
+        reason=clean_text(reason, field="reason", required=True, limit=REASON_MAX),
+        kind=Unit.Kind.DEPARTMENT,
+        entry=Entry.Kind.REFERRED,
+        action=AuditAction.REFER_CASE,
+        tier=Tier.DEPARTMENT,
+        refused=_("Choose one of the district's departments."),
+    )
 
 
 def case_hand_off(*, actor: User, case_id: int, reference: str, reason: str = "") -> Case:
