@@ -70,3 +70,11 @@ class Throttled(ServiceError):
     def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class LockedOut(Throttled):
+    """An account locked after too many failed logins (django-axes): it opens again by
+    itself, by a password reset, or when the committee or an admin lifts the lock."""
+
+    code = "locked_out"
+    default_message = _("This account is locked after too many failed logins.")

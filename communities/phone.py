@@ -99,10 +99,18 @@ def phone_code_consume(
     *,
     phone: str,
     code: str,
+    client_ip: str,
     field: str = "sms_code",
     purpose: str = PhoneCode.Purpose.VERIFY,
 ) -> None:
-    """Accept ``code`` for ``phone`` and ``purpose`` once, or raise Invalid naming ``field``."""
+    """Accept ``code`` for ``phone`` and ``purpose`` once, or raise Invalid naming ``field``.
+
+    Every try counts, per number and per address, for joining and resetting alike (and
+    each code dies after SMS_CODE_MAX_ATTEMPTS wrong ones): six digits cannot be guessed by
+    asking for fresh codes or by spreading the guesses over numbers.
+    """
+    throttle.hit("sms-check-phone", phone, settings.SMS_CODE_CHECK_LIMIT)
+    throttle.hit("sms-check-ip", client_ip, settings.SMS_CODE_CHECK_IP_LIMIT)
     wrong = _("The verification code is wrong or has expired.")
     with transaction.atomic():
         record = (

@@ -120,6 +120,12 @@ def reviewable_communities(user: User) -> list[Place]:
     return places_where(user, Action.DECIDE_APPLICATIONS, kinds=COMMUNITY_KINDS)
 
 
+def deciding_community_ids(user: User) -> set[int]:
+    """The communities whose join applications ``user`` decides: its committee, who see
+    the whole phone numbers of the people there."""
+    return {c.pk for c in places_where(user, Action.DECIDE_APPLICATIONS, kinds=COMMUNITY_KINDS)}
+
+
 def applications_for_review(
     user: User, *, status: str | None, community_id: int | None
 ) -> Sequence[JoinApplication]:
@@ -133,7 +139,7 @@ def applications_for_review(
     if not communities:
         raise Forbidden()
     queryset = JoinApplication.objects.filter(estate__parent__in=communities).select_related(
-        "estate__parent", "decided_by"
+        "estate__parent", "decided_by", "applicant"
     )
     if status:
         queryset = queryset.filter(status=status)

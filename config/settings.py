@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "channels",
     "realtime",
     "communities",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login of the admin site.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,14 +160,33 @@ LOGIN_URL = "/login"
 # Signed bearer tokens for non-browser clients (mobile app, load generator).
 API_TOKEN_MAX_AGE = timedelta(seconds=int(env("API_TOKEN_MAX_AGE", str(60 * 60 * 24 * 7))))
 
-# Throttles: "count/seconds".
-LOGIN_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT", "5/300")
+# django-axes checks every login first: it records failed logins per account in the database
+# and locks the account out after LOGIN_FAILURE_LIMIT of them, until LOGIN_LOCKOUT_MINUTES
+# pass, the committee of the person's community (or an admin) lifts it, or the person resets
+# the password by SMS (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "30")))
+# Per account only: many neighbours share one carrier address, so the address gets the
+# higher fixed-window limit below instead of a lock-out.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "communities.api.common.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+# Successful logins are not kept (personal data we do not need); failures are, until lifted.
+AXES_DISABLE_ACCESS_LOG = True
+# Throttles, fixed windows in the cache: "count/seconds".
 LOGIN_IP_FAILURE_LIMIT = env("LOGIN_IP_FAILURE_LIMIT", "50/300")
 SMS_CODE_LIMIT = env("SMS_CODE_LIMIT", "5/3600")
 SMS_CODE_IP_LIMIT = env("SMS_CODE_IP_LIMIT", "50/3600")
+# SMS codes tried (to join or to reset a password), per number and per address; each code
+# also dies after SMS_CODE_MAX_ATTEMPTS wrong tries.
+SMS_CODE_CHECK_LIMIT = env("SMS_CODE_CHECK_LIMIT", "10/3600")
+SMS_CODE_CHECK_IP_LIMIT = env("SMS_CODE_CHECK_IP_LIMIT", "50/3600")
 JOIN_APPLICATION_LIMIT = env("JOIN_APPLICATION_LIMIT", "10/3600")
-# Password resets tried, per address and per number (the SMS codes are throttled as above).
-PASSWORD_RESET_LIMIT = env("PASSWORD_RESET_LIMIT", "10/3600")
 
 # --- Real-name joining ------------------------------------------------------
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "CN")
@@ -260,6 +284,43 @@ DIGEST_HOUR = int(env("DIGEST_HOUR", "8"))  # the daily digest, in TIME_ZONE
 # --- Security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# HSTS and the redirect to HTTPS, for a site served over HTTPS (browsers ignore HSTS on plain
+# HTTP, and Django sends it only on secure requests).
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Browser features no page uses (a photo is taken through the file picker, not the camera API).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def _websocket_origins(site_url: str) -> list[str]:
+    """The WebSocket address of SITE_URL: 'self' covers it in current browsers, older
+    WebKit needs it spelled out."""
+    scheme, _, host = site_url.partition("://")
+    return [f"{'wss' if scheme == 'https' else 'ws'}://{host}"] if host else []
+
+
+# django-csp: no inline script and nothing from another origin. Images may be data: and blob:
+# (upload previews, Vant's placeholders), fonts data: (Vant's icon font is inlined).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", *_websocket_origins(SITE_URL)],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # Behind nginx the client's address is the last hop of X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 if env_bool("BEHIND_TLS_PROXY", False):
@@ -269,7 +330,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Phone numbers are personal data: no log line keeps one whole (communities/logmask.py).
+    "filters": {"mask_phones": {"()": "communities.logmask.MaskPhones"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_phones"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes tells every login at INFO; its warnings (failures, lock-outs) are what matter.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

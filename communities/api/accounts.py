@@ -56,7 +56,10 @@ def auth_login(request: HttpRequest, payload: LoginIn) -> dict[str, object]:
     """Log in with a username or phone number; failures are throttled."""
     require_csrf(request)
     user = services.account_authenticate(
-        username=payload.username, password=payload.password, client_ip=client_ip(request)
+        request=request,
+        username=payload.username,
+        password=payload.password,
+        client_ip=client_ip(request),
     )
     login(request, user)
     return me_out(user)
@@ -85,7 +88,10 @@ def auth_logout(request: HttpRequest) -> Status[None]:
 def auth_token(request: HttpRequest, payload: LoginIn) -> dict[str, object]:
     """A signed, expiring bearer token for non-browser clients."""
     user = services.account_authenticate(
-        username=payload.username, password=payload.password, client_ip=client_ip(request)
+        request=request,
+        username=payload.username,
+        password=payload.password,
+        client_ip=client_ip(request),
     )
     token, lifetime = token_issue(user=user)
     return {"token": token, "expires_in": lifetime, "user_id": user.pk}

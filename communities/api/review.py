@@ -1,5 +1,5 @@
-"""The review queue: the committee reads applications, approves or rejects them, and ends
-memberships."""
+"""The review queue: the committee reads applications, approves or rejects them, ends
+memberships and lifts the login lock-out of the people of its community."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from .. import selectors, services
+from ..lockout import locked_usernames
 from .common import LOGGED_IN, current_user, router
 from .schemas import (
     MembershipOut,
     RejectIn,
     ReviewApplicationOut,
+    UnlockOut,
     application_out,
     membership_out,
 )
@@ -31,13 +33,25 @@ StatusFilter = Literal["pending", "approved", "rejected", "withdrawn", "all"]
 def review_queue(
     request: HttpRequest, status: StatusFilter = "pending", community: int | None = None
 ) -> list[dict[str, object]]:
-    """Applications to the communities I may review or observe (every look is logged)."""
+    """Applications to the communities I may review or observe (every look is logged).
+    Phone numbers are whole only for the committee of the applicant's community."""
+    user = current_user(request)
     applications = selectors.applications_for_review(
-        current_user(request),
+        user,
         status=None if status == "all" else status,
         community_id=community,
     )
-    return [application_out(a, full=True) for a in applications]
+    deciding = selectors.deciding_community_ids(user)
+    locked = locked_usernames(a.applicant.username for a in applications if a.applicant)
+    return [
+        application_out(
+            a,
+            full=True,
+            phone_visible=a.estate.parent_id in deciding,
+            locked_out=a.applicant is not None and a.applicant.username in locked,
+        )
+        for a in applications
+    ]
 
 
 @router.post(
@@ -66,6 +80,19 @@ def reject(request: HttpRequest, application_id: int, payload: RejectIn) -> dict
         actor=current_user(request), application_id=application_id, reason=payload.reason
     )
     return application_out(application, full=True)
+
+
+@router.post(
+    "/people/{user_id}/unlock",
+    response=UnlockOut,
+    auth=LOGGED_IN,
+    tags=["review"],
+    operation_id="communities_api_unlock_login",
+)
+def unlock_login(request: HttpRequest, user_id: int) -> dict[str, object]:
+    """Lift the login lock-out of a person of my community (or any person, for an admin)."""
+    person = services.account_unlock(actor=current_user(request), user_id=user_id)
+    return {"user_id": person.pk, "locked_out": False}
 
 
 class RevokeIn(Schema):

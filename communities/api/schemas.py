@@ -100,8 +100,17 @@ class ApplicationOut(Schema):
 
 class ReviewApplicationOut(ApplicationOut):
     applicant_id: int
+    # In full for the committee of the applicant's community; masked (138****5678) for
+    # the supervisors who also read the queue.
     phone: str
     id_card_last4: str
+    # The applicant's account is locked after failed logins; the committee may lift it.
+    locked_out: bool = False
+
+
+class UnlockOut(Schema):
+    user_id: int
+    locked_out: bool
 
 
 class JoinTargetOut(Schema):
@@ -216,7 +225,15 @@ def role_out(role: Role) -> dict[str, object]:
     }
 
 
-def application_out(application: JoinApplication, *, full: bool = False) -> dict[str, object]:
+def application_out(
+    application: JoinApplication,
+    *,
+    full: bool = False,
+    phone_visible: bool = True,
+    locked_out: bool = False,
+) -> dict[str, object]:
+    """An application; ``full`` adds what the review queue shows (the whole phone number
+    only with ``phone_visible``: to the committee of the applicant's community)."""
     data: dict[str, object] = {
         "id": application.pk,
         "status": application.status,
@@ -238,8 +255,9 @@ def application_out(application: JoinApplication, *, full: bool = False) -> dict
     if full:
         data.update(
             applicant_id=application.applicant_id,
-            phone=application.phone,
+            phone=application.phone if phone_visible else mask_phone(application.phone),
             id_card_last4=application.id_card_last4,
+            locked_out=locked_out,
         )
     return data
 

@@ -9,6 +9,7 @@ committee approves or rejects applications and ends memberships.
 from .accounts import (
     account_authenticate,
     account_display_update,
+    account_unlock,
     password_reset,
     password_reset_code_send,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "PARTY_ROLES",
     "account_authenticate",
     "account_display_update",
+    "account_unlock",
     "application_approve",
     "application_reject",
     "application_submit",

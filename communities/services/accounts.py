@@ -1,5 +1,5 @@
-"""Writes of accounts: checking a login, resetting a forgotten password by SMS, and the
-display a person chose (elder mode)."""
+"""Writes of accounts: checking a login, lifting a lock-out, resetting a forgotten password
+by SMS, and the display a person chose (elder mode)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,26 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import throttle
-from ..errors import Invalid
-from ..models import PhoneCode, TextSize, User
+from ..errors import Invalid, LockedOut, NotFound
+from ..lockout import lockout_clear, lockout_remaining
+from ..models import (
+    COMMUNITY_KINDS,
+    AccessLog,
+    JoinApplication,
+    Membership,
+    PhoneCode,
+    Place,
+    TextSize,
+    User,
+)
 from ..phone import normalize_phone, phone_code_consume, phone_code_send
+from ..rules import Action, places_where
 
 
 def _login_name(login: str) -> str:
@@ -27,21 +41,78 @@ def _login_name(login: str) -> str:
     return owner or phone
 
 
-def account_authenticate(*, username: str, password: str, client_ip: str) -> User:
-    """Check a login by username or mobile number; failures are throttled per account and
-    per address."""
+def _refuse_if_locked(login_name: str) -> None:
+    remaining = lockout_remaining(login_name)
+    if remaining:
+        minutes = max(1, -(-remaining // 60))
+        message = ngettext(
+            "This account is locked after too many failed logins. Try again in %(minutes)d "
+            "minute, reset the password by SMS, or ask your residents' committee to unlock it.",
+            "This account is locked after too many failed logins. Try again in %(minutes)d "
+            "minutes, reset the password by SMS, or ask your residents' committee to unlock it.",
+            minutes,
+        ) % {"minutes": minutes}
+        raise LockedOut(message, retry_after=remaining)
+
+
+def account_authenticate(
+    *, request: HttpRequest, username: str, password: str, client_ip: str
+) -> User:
+    """Check a login by username or mobile number.
+
+    Failures lock the account out (django-axes, per account: it needs the request, which
+    Django's login signals carry to it) and are throttled per address in the cache.
+    """
     login_name = _login_name(username)
-    per_user, per_ip = settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_IP_FAILURE_LIMIT
-    throttle.check("login-user", login_name, per_user)
-    throttle.check("login-ip", client_ip, per_ip)
-    user = authenticate(username=login_name, password=password)
+    throttle.check("login-ip", client_ip, settings.LOGIN_IP_FAILURE_LIMIT)
+    _refuse_if_locked(login_name)
+    user = authenticate(request, username=login_name, password=password)
     if user is None:
-        throttle.hit("login-user", login_name, per_user)
-        throttle.hit("login-ip", client_ip, per_ip)
+        throttle.hit("login-ip", client_ip, settings.LOGIN_IP_FAILURE_LIMIT)
+        _refuse_if_locked(login_name)  # this failure was the last one allowed
         raise Invalid(_("Wrong mobile number, user name or password."), code="bad_credentials")
-    throttle.reset("login-user", login_name, per_user)
     assert isinstance(user, User)
+    # A token login sends no user_logged_in, on which axes would forget the failures.
+    lockout_clear(user.username)
     return user
+
+
+def _unlocking_community(actor: User, person: User) -> Place | None:
+    """The community where ``actor`` may lift ``person``'s lock-out: one whose join
+    applications they decide and where the person lives or has applied to live."""
+    communities = places_where(actor, Action.DECIDE_APPLICATIONS, kinds=COMMUNITY_KINDS)
+    ids = [community.pk for community in communities]
+    where = set(
+        Membership.objects.filter(
+            user=person, status=Membership.Status.ACTIVE, estate__parent_id__in=ids
+        ).values_list("estate__parent_id", flat=True)
+    ) | set(
+        JoinApplication.objects.filter(
+            applicant=person,
+            status=JoinApplication.Status.PENDING,
+            estate__parent_id__in=ids,
+        ).values_list("estate__parent_id", flat=True)
+    )
+    return next((c for c in communities if c.pk in where), None)
+
+
+def account_unlock(*, actor: User, user_id: int) -> User:
+    """Lift the login lock-out of the person ``user_id``: the committee of their own
+    community, or an admin who may manage axes' records. NotFound for anyone else, as for
+    a person who does not exist; the lift is written to the access log."""
+    person = User.objects.filter(pk=user_id).first()
+    if person is None:
+        raise NotFound()
+    admin = actor.is_staff and actor.has_perm("axes.delete_accessattempt")
+    community = _unlocking_community(actor, person)
+    if community is None and not admin:
+        raise NotFound()
+    with transaction.atomic():
+        lockout_clear(person.username)
+        AccessLog.objects.create(
+            actor=actor, action="unlock_login", place=community, detail=f"user={person.pk}"
+        )
+    return person
 
 
 def password_reset_code_send(*, phone: str, client_ip: str) -> str:
@@ -85,10 +156,13 @@ def password_reset(*, phone: str, sms_code: str, password: str, client_ip: str) 
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors=errors)
 
-    throttle.hit("reset-ip", client_ip, settings.PASSWORD_RESET_LIMIT)
-    throttle.hit("reset-phone", phone, settings.PASSWORD_RESET_LIMIT)
     # Not inside a transaction of ours: a wrong try must count even though we refuse.
-    phone_code_consume(phone=phone, code=sms_code, purpose=PhoneCode.Purpose.PASSWORD_RESET)
+    phone_code_consume(
+        phone=phone,
+        code=sms_code,
+        client_ip=client_ip,
+        purpose=PhoneCode.Purpose.PASSWORD_RESET,
+    )
     user = User.objects.filter(phone=phone, is_active=True).first()
     if user is None:  # only a code that was never sent leads here: the same answer
         wrong = _("The verification code is wrong or has expired.")
@@ -96,7 +170,7 @@ def password_reset(*, phone: str, sms_code: str, password: str, client_ip: str) 
     user.set_password(password)
     user.save(update_fields=["password"])
     # The person proved they own the number: earlier failed logins no longer lock it.
-    throttle.reset("login-user", user.username, settings.LOGIN_FAILURE_LIMIT)
+    lockout_clear(user.username)
     return user
 
 

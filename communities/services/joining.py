@@ -115,7 +115,7 @@ def application_submit(
     ):
         raise _duplicate_pending()
     if not phone_already_verified:
-        phone_code_consume(phone=phone, code=sms_code or "")
+        phone_code_consume(phone=phone, code=sms_code or "", client_ip=client_ip)
 
     now = timezone.now()
     try:

@@ -48,12 +48,12 @@ def test_wrong_password_is_a_clear_400(world: World, anon: Client) -> None:
 def test_failed_logins_are_throttled_even_for_the_right_password(
     world: World, anon: Client, settings: Any
 ) -> None:
-    settings.LOGIN_FAILURE_LIMIT = "3/300"
+    settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         post(anon, "/api/auth/login", {"username": "li_wei", "password": "nope"})
     response = post(anon, "/api/auth/login", {"username": "li_wei", "password": PASSWORD})
     assert response.status_code == 429
-    assert response.json()["code"] == "throttled"
+    assert response.json()["code"] == "locked_out"
     assert int(response["Retry-After"]) > 0
     # Another account from the same address is not locked out by li_wei's failures.
     other = post(anon, "/api/auth/login", {"username": "wang_fang", "password": PASSWORD})
@@ -141,7 +141,7 @@ def test_failures_by_number_and_by_name_count_against_one_account(
 ) -> None:
     world.wang_fang.phone = "+8613900000001"
     world.wang_fang.save(update_fields=["phone"])
-    settings.LOGIN_FAILURE_LIMIT = "2/300"
+    settings.AXES_FAILURE_LIMIT = 2
     post(anon, "/api/auth/login", {"username": "13900000001", "password": "nope"})
     post(anon, "/api/auth/login", {"username": "wang_fang", "password": "nope"})
     locked = post(anon, "/api/auth/login", {"username": "wang_fang", "password": PASSWORD})

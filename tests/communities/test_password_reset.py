@@ -216,7 +216,7 @@ def test_asking_for_codes_is_throttled_like_joining(
 def test_reset_attempts_are_throttled_per_address(
     wang_fang: User, anon: Client, settings: Any
 ) -> None:
-    settings.PASSWORD_RESET_LIMIT = "2/3600"
+    settings.SMS_CODE_CHECK_IP_LIMIT = "2/3600"
     ask_code(anon)
     right = code_sent()
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
@@ -232,7 +232,7 @@ def test_reset_attempts_are_throttled_per_address(
 def test_the_reset_clears_earlier_failed_logins(
     wang_fang: User, anon: Client, settings: Any
 ) -> None:
-    settings.LOGIN_FAILURE_LIMIT = "2/300"
+    settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         post(anon, "/api/auth/login", {"username": PHONE, "password": "nope"})
     locked = post(anon, "/api/auth/login", {"username": PHONE, "password": PASSWORD})
