@@ -1,8 +1,8 @@
 /**
  * Elder mode on the page: the text size (per cent of the phone's own, so every rem follows)
- * and high contrast, set on <html>. The choice is kept on this device, and index.html
- * applies it from there before the first paint (its inline script must read the same key
- * and set the same things as applyDisplay). The account keeps it too: stores/display.ts.
+ * and high contrast, set on <html>. The choice is kept on this device, and public/display-boot.js
+ * (loaded by index.html) applies it from there before the first paint: it must read the same key
+ * and set the same things as applyDisplay. The account keeps it too: stores/display.ts.
  */
 import type { TextSize } from './types'
 
