@@ -1,6 +1,17 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
+
+// Vant's icon font is inlined (data: woff2) with a fallback on a CDN; the Content-Security-Policy
+// allows fonts from this site only, so the fallback goes: it would only ever be refused.
+const vantIconCdn = /,\s*url\(\/\/at\.alicdn\.com\/[^)]*\)\s*format\("woff"\)/g
+const noFontCdn: Plugin = {
+  name: 'shequtong-no-font-cdn',
+  enforce: 'pre',
+  transform(code, id) {
+    return id.includes('/vant/') && id.endsWith('.css') ? code.replace(vantIconCdn, '') : null
+  },
+}
 
 // The Django server the dev server forwards /api and /ws to.
 const backend = process.env.SHEQUTONG_BACKEND ?? 'http://127.0.0.1:8000'
@@ -9,7 +20,7 @@ const backend = process.env.SHEQUTONG_BACKEND ?? 'http://127.0.0.1:8000'
 // server keeps base '/' so that history-mode paths like /login or /join/<code> load the app.
 export default defineConfig(({ command }) => ({
   base: command === 'build' ? '/static/' : '/',
-  plugins: [vue()],
+  plugins: [vue(), noFontCdn],
   define: {
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,
