@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communities.cases import figures
-from communities.cases.figures import bucket, percentile, record
+from communities.cases.figures import bucket, percentile, record, sums
 from communities.cases.models import Case, Category, DayFigures, Entry
 from communities.models import AccessLog, Place, PlaceKind, User
 from communities.services import place_create
@@ -238,10 +238,10 @@ def test_figures_of_each_place_match_the_hand_computed_values(
 def test_periods_across_months_add_cached_months_and_live_days(
     world: World, told: dict[str, Case]
 ) -> None:
-    months, live = figures._split(d("2026-10-15"), d("2026-12-05"), d("2026-12-02"))
+    months, live = sums._split(d("2026-10-15"), d("2026-12-05"), d("2026-12-02"))
     assert months == [d("2026-11-01")]
     assert live == [(d("2026-10-15"), d("2026-10-31")), (d("2026-12-01"), d("2026-12-05"))]
-    assert figures._split(d("2026-11-01"), d("2026-11-30"), d("2026-11-30")) == (
+    assert sums._split(d("2026-11-01"), d("2026-11-30"), d("2026-11-30")) == (
         [],
         [(d("2026-11-01"), d("2026-11-30"))],
     )
