@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
 from collections import deque
 from typing import Any
@@ -25,8 +24,9 @@ from .auth import authenticate
 from .feeds import event_frame
 from .groups import conversation_ids, user_group
 from .hub import hub
+from .limits import FrameLimit
 from .outbound import FORMS, GONE, Outgoing, Wire, finish
-from .protocol import ProtocolError, Refusal, error_frame, field, parse_rate
+from .protocol import ProtocolError, Refusal, error_frame, field
 from .watchdog import watchdog
 from .wires import client_gone, wire_for
 
@@ -45,6 +45,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
     user: Any  # the authenticated user (settings.AUTH_USER_MODEL)
     codec: protocol.Codec
     wire: Wire
+    limit: FrameLimit | None = None  # set once the user is known
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections (a thread hop) before every message;
@@ -68,8 +69,6 @@ class SocketConsumer(AsyncWebsocketConsumer):
         self.connection_id = uuid.uuid4().hex
         self.shed = False
         self.last_event_id = 0  # the newest persisted event queued for this client
-        self.frame_limit, self.frame_window = parse_rate(settings.CHAT_FRAME_RATE)
-        self.frame_times: list[float] = []
         # Accept first: the database work below may take a while under a reconnect storm,
         # and daphne drops a handshake its application has not accepted within 5 s.
         await self.accept(self.codec.subprotocol)
@@ -85,6 +84,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if client_gone(self.base_send):
             return
         self.user = user
+        self.limit = FrameLimit(user.pk)
         await self.refresh_subscriptions(state)
         # An event committed before the joins above took effect but after a newest id read
         # earlier would reach neither this socket nor, later, a resume from
@@ -249,7 +249,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
 
     # --- Inbound ---------------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        limit = self.limit
+        if limit is None:  # not set up (refused, or gone before it was): nothing to answer
+            return
         ref = None
+        wait_ms = limit.take()  # every frame counts, a malformed one too
         try:
             size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
             if size > settings.CHAT_MAX_FRAME_BYTES:
@@ -259,12 +263,17 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 )
             frame = self.codec.decode(text_data, bytes_data)
             ref = frame.get("ref")
-            self.count_frame()
+            if wait_ms:
+                self.refuse_flood(limit, wait_ms, ref)
+                return
             handler = ops.HANDLERS.get(frame["op"])
             if handler is None:
                 raise ProtocolError("unknown_op", f'unknown op "{frame["op"]}"')
             reply = await handler(self, frame)
         except Refusal as exc:
+            if wait_ms:
+                self.refuse_flood(limit, wait_ms, ref)
+                return
             reply = error_frame(exc.code, exc.message, ref)
         except Exception:
             logger.exception("frame handler failed")
@@ -274,12 +283,18 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 reply.setdefault("ref", ref)
             self.queue_frame(reply)
 
-    def count_frame(self) -> None:
-        now = time.monotonic()
-        self.frame_times = [t for t in self.frame_times if now - t < self.frame_window]
-        if len(self.frame_times) >= self.frame_limit:
-            raise ProtocolError("rate_limited", "too many frames: slow down")
-        self.frame_times.append(now)
+    def refuse_flood(self, limit: FrameLimit, wait_ms: int, ref: Any) -> None:
+        """A frame over the frame rate (realtime/limits.py): refused, not run; a client
+        that keeps flooding is closed with CLOSE_FLOODING."""
+        if limit.abusive():
+            if not self.shed:
+                logger.warning("closing a flooding socket user=%s", self.user.pk)
+                self.gone()
+                asyncio.ensure_future(self.close(code=protocol.CLOSE_FLOODING))
+            return
+        reply = error_frame("rate_limited", "too many frames: slow down", ref)
+        reply["retry_after_ms"] = wait_ms
+        self.queue_frame(reply)
 
 
 @ops.op("ping")

@@ -17,6 +17,7 @@ MSGPACK_SUBPROTOCOL = "shequtong.v1.msgpack"
 # Close codes (4000–4999 are the application's).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_SLOW_READER = 4408  # the outbound buffer filled: reconnect and resume
+CLOSE_FLOODING = 4429  # refused for sending too fast, again and again (realtime/limits.py)
 CLOSE_SHUTDOWN = 1012  # server restarting: reconnect and resume
 
 
