@@ -55,8 +55,8 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
     raise RuntimeError(f"server did not start listening:\n{log.read_text()}")
 
 
-@contextmanager
-def daphne(tmp_path: Path, port: int | None = None, **extra_env: str) -> Iterator[Server]:
+def start_daphne(tmp_path: Path, port: int | None = None, **extra_env: str) -> Server:
+    """Start one daphne process and return once it accepts connections (``stop`` it)."""
     port = port or free_port()
     log = tmp_path / f"daphne-{port}.log"
     env = {
@@ -67,7 +67,7 @@ def daphne(tmp_path: Path, port: int | None = None, **extra_env: str) -> Iterato
         "REDIS_PREFIX": settings.REDIS_PREFIX,
         **extra_env,
     }
-    with log.open("wb") as out:
+    with log.open("ab") as out:  # appended: a process restarted on its port keeps one log
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -86,13 +86,27 @@ def daphne(tmp_path: Path, port: int | None = None, **extra_env: str) -> Iterato
         )
     try:
         _wait_for_port(port, process, log)
-        yield Server(url=f"http://127.0.0.1:{port}", process=process, log=log)
+    except BaseException:
+        stop(process)
+        raise
+    return Server(url=f"http://127.0.0.1:{port}", process=process, log=log)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextmanager
+def daphne(tmp_path: Path, port: int | None = None, **extra_env: str) -> Iterator[Server]:
+    server = start_daphne(tmp_path, port, **extra_env)
+    try:
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(server.process)
 
 
 def redis_reachable() -> bool:

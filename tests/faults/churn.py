@@ -1,0 +1,215 @@
+"""Churn under faults: receivers reconnect in a loop while senders post across several
+groups on two daphne processes; meanwhile Redis is restarted, one server process is
+SIGKILLed and started again, and PostgreSQL is restarted. ``run`` returns the report
+that tests/faults/test_churn.py asserts on and bench/churn.py prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .clients import Receiver, Sender
+from .rig import Rig
+
+
+@dataclass
+class Plan:
+    receivers: int = 40
+    senders: int = 6
+    groups: int = 3
+    seconds: float = 30  # of sending; the faults fall at 20 %, 45 % and 70 % of it
+    interval: float = 0.6  # between one sender's messages (CHAT_SEND_RATE is 10 per 5 s)
+    outage: float = 1.5  # how long each failed part stays down
+    catch_up_within: float = 30
+
+    def members_per_group(self) -> int:
+        return math.ceil(self.receivers / self.groups) + math.ceil(self.senders / self.groups)
+
+
+@dataclass
+class Fault:
+    name: str
+    at: float = 0.0  # seconds into the sending
+    down: float = 0.0  # from the fault until the part was back
+    recovered: float | None = None  # from back until every sender had an ack again
+
+
+@dataclass
+class Report:
+    plan: dict[str, Any]
+    sent: int = 0  # messages acknowledged (distinct client ids)
+    attempts: int = 0
+    retried: int = 0
+    duplicate_acks: int = 0  # retries answered "duplicate": the first try had been written
+    refused: list[str] = field(default_factory=list)
+    send_failures: dict[str, int] = field(default_factory=dict)
+    expected: int = 0  # messages x members of their group
+    delivered: int = 0  # of those, held by the receiver after de-duplication by id
+    gaps: int = 0
+    duplicates: int = 0  # one client_id held under two message ids
+    extra: int = 0  # messages held that no sender had acknowledged
+    redundant: int = 0  # frames dropped by id (delivery is at-least-once)
+    reconnects: int = 0
+    failed_connects: int = 0
+    incomplete_resumes: int = 0
+    catch_up: float | None = None  # seconds from the last send until all had everything
+    faults: list[Fault] = field(default_factory=list)
+    db_rows: int = 0
+    db_double_writes: int = 0
+    dead_servers: list[str] = field(default_factory=list)
+    wall: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _people(rig: Rig, plan: Plan) -> tuple[list[Receiver], list[Sender]]:
+    groups = rig.world["groups"]
+    senders, receivers = [], []
+    per_group = math.ceil(plan.senders / plan.groups)
+    for i in range(plan.senders):
+        group = groups[i % plan.groups]
+        user, token = group["users"][i // plan.groups]
+        senders.append(Sender(i, user, token, group["conversation"]))
+    for i in range(plan.receivers):
+        group = groups[i % plan.groups]
+        user, token = group["users"][per_group + i // plan.groups]
+        receivers.append(Receiver(user, token, group["conversation"]))
+    return receivers, senders
+
+
+async def _until(condition: Callable[[], bool], within: float, what: str) -> float:
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > within:
+            raise TimeoutError(f"{what}: not within {within:.0f}s")
+        await asyncio.sleep(0.05)  # polling a condition with a deadline
+    return time.monotonic() - started
+
+
+async def _faults(rig: Rig, plan: Plan, t0: float) -> list[Fault]:
+    def redis() -> None:
+        rig.redis.stop(kill=True)
+        time.sleep(plan.outage)  # the outage itself: what the clients must live through
+        rig.redis.start()
+
+    def server() -> None:
+        rig.kill_server(1)
+        time.sleep(plan.outage)
+        rig.start_server(1)
+
+    def postgres() -> None:
+        rig.postgres.stop("fast")
+        time.sleep(plan.outage)
+        rig.postgres.start()
+
+    done = []
+    for share, name, action in (
+        (0.2, "redis restart", redis),
+        (0.45, "server SIGKILL + restart", server),
+        (0.7, "postgres restart", postgres),
+    ):
+        await asyncio.sleep(max(0.0, t0 + share * plan.seconds - time.monotonic()))
+        began = time.monotonic()
+        await asyncio.to_thread(action)
+        done.append(Fault(name, at=began - t0, down=time.monotonic() - began))
+    return done
+
+
+def _recovery(fault: Fault, t0: float, senders: list[Sender]) -> float | None:
+    back = t0 + fault.at + fault.down
+    firsts = [min((t for t in s.ack_times if t >= back), default=None) for s in senders]
+    if any(t is None for t in firsts):
+        return None
+    return max(t for t in firsts if t is not None) - back
+
+
+def _database(rig: Rig, senders: list[Sender]) -> tuple[int, int]:
+    """(rows the senders wrote, client ids written more than once) in the private DB."""
+    import psycopg
+
+    authors = [s.user for s in senders]
+    with psycopg.connect(rig.postgres.url) as conn:
+        rows = conn.execute(
+            "SELECT count(*) FROM chat_message WHERE author_id = ANY(%s)", [authors]
+        ).fetchone()
+        doubled = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM chat_message WHERE author_id = ANY(%s) "
+            "GROUP BY author_id, client_id HAVING count(*) > 1) AS d",
+            [authors],
+        ).fetchone()
+    return int(rows[0] if rows else 0), int(doubled[0] if doubled else 0)
+
+
+async def run(rig: Rig, plan: Plan) -> Report:
+    started = time.monotonic()
+    report = Report(plan=asdict(plan))
+    receivers, senders = _people(rig, plan)
+    churning, done = asyncio.Event(), asyncio.Event()
+    churning.set()
+    receiving = [asyncio.create_task(r.run(rig.urls, churning, done)) for r in receivers]
+    try:
+        await _until(lambda: all(r.connects for r in receivers), 60, "receivers connected")
+        t0 = time.monotonic()
+        until = t0 + plan.seconds
+        faults = asyncio.create_task(_faults(rig, plan, t0))
+        await asyncio.gather(*(s.run(rig.urls, until, plan.interval) for s in senders))
+        report.faults = await faults
+        churning.clear()
+        sent_by_end = time.monotonic()
+        wanted: dict[int, set[int]] = {}
+        for s in senders:
+            wanted.setdefault(s.conversation, set()).update(s.acked.values())
+
+        def caught_up() -> bool:
+            return all(wanted.get(r.conversation, set()) <= r.messages.keys() for r in receivers)
+
+        try:
+            await _until(caught_up, plan.catch_up_within, "every receiver caught up")
+            report.catch_up = time.monotonic() - sent_by_end
+        except TimeoutError:
+            report.catch_up = None
+    finally:
+        done.set()
+        await asyncio.gather(*receiving, return_exceptions=True)
+    for fault in report.faults:
+        fault.recovered = _recovery(fault, t0, senders)
+    _count(report, receivers, senders, wanted)
+    report.db_rows, report.db_double_writes = _database(rig, senders)
+    report.dead_servers = rig.dead_servers()
+    report.wall = time.monotonic() - started
+    return report
+
+
+def _count(
+    report: Report, receivers: list[Receiver], senders: list[Sender], wanted: dict[int, set[int]]
+) -> None:
+    report.sent = sum(len(s.acked) for s in senders)
+    report.retried = sum(s.retried for s in senders)
+    report.attempts = report.sent + report.retried
+    report.duplicate_acks = sum(s.duplicate_acks for s in senders)
+    report.refused = [line for s in senders for line in s.refused]
+    failures: Counter[str] = Counter()
+    for s in senders:
+        failures.update(s.failures)
+    report.send_failures = dict(failures)
+    for r in receivers:
+        want = wanted.get(r.conversation, set())
+        held = r.messages.keys()
+        report.expected += len(want)
+        report.delivered += len(want & held)
+        report.gaps += len(want - held)
+        report.extra += len(held - want)
+        per_client_id = Counter(r.messages.values())
+        report.duplicates += sum(n - 1 for n in per_client_id.values() if n > 1)
+        report.redundant += r.redundant
+        report.reconnects += r.connects - 1
+        report.failed_connects += r.failed_connects
+        report.incomplete_resumes += r.incomplete_resumes
+    report.reconnects += sum(max(0, s.connects - 1) for s in senders)
