@@ -45,7 +45,7 @@ class TopicOut(Schema):
     created_at: datetime
 
 
-class ReasonIn(Schema):
+class TopicReasonIn(Schema):
     reason: str
 
 
@@ -53,7 +53,7 @@ class ApplyIn(Schema):
     note: str = ""
 
 
-class ApplicationOut(Schema):
+class TopicApplicationOut(Schema):
     id: int
     conversation: int
     user: PersonOut
@@ -97,7 +97,7 @@ class SettingsIn(Schema):
     hide_presence: bool | None = None
 
 
-class SettingsOut(Schema):
+class ChatSettingsOut(Schema):
     refuse_strangers: bool
     hide_presence: bool
 
@@ -173,14 +173,14 @@ def topic_approve(request: HttpRequest, topic_id: int) -> dict[str, Any]:
 
 
 @router.post("/chat/topics/{topic_id}/reject", response={204: None})
-def topic_reject(request: HttpRequest, topic_id: int, payload: ReasonIn) -> Status[None]:
+def topic_reject(request: HttpRequest, topic_id: int, payload: TopicReasonIn) -> Status[None]:
     services.topic_group_reject(
         actor=current_user(request), conversation_id=topic_id, reason=payload.reason
     )
     return Status(204, None)
 
 
-@router.post("/chat/topics/{topic_id}/apply", response={201: ApplicationOut})
+@router.post("/chat/topics/{topic_id}/apply", response={201: TopicApplicationOut})
 def topic_apply(request: HttpRequest, topic_id: int, payload: ApplyIn) -> Status[Any]:
     row = services.topic_group_apply(
         user=current_user(request), conversation_id=topic_id, note=payload.note
@@ -188,14 +188,14 @@ def topic_apply(request: HttpRequest, topic_id: int, payload: ApplyIn) -> Status
     return Status(201, application_out(row))
 
 
-@router.get("/chat/topics/{topic_id}/applications", response=list[ApplicationOut])
+@router.get("/chat/topics/{topic_id}/applications", response=list[TopicApplicationOut])
 def topic_applications(request: HttpRequest, topic_id: int) -> list[dict[str, Any]]:
     """Waiting applications: for the group's admins and the committee."""
     rows = topics.topic_applications(current_user(request), topic_id)
     return [application_out(row) for row in rows]
 
 
-@router.post("/chat/topic-applications/{participant_id}/approve", response=ApplicationOut)
+@router.post("/chat/topic-applications/{participant_id}/approve", response=TopicApplicationOut)
 def topic_application_approve(request: HttpRequest, participant_id: int) -> dict[str, Any]:
     row = services.topic_group_decide(
         actor=current_user(request), participant_id=participant_id, approve=True
@@ -203,7 +203,7 @@ def topic_application_approve(request: HttpRequest, participant_id: int) -> dict
     return application_out(row)
 
 
-@router.post("/chat/topic-applications/{participant_id}/reject", response=ApplicationOut)
+@router.post("/chat/topic-applications/{participant_id}/reject", response=TopicApplicationOut)
 def topic_application_reject(request: HttpRequest, participant_id: int) -> dict[str, Any]:
     row = services.topic_group_decide(
         actor=current_user(request), participant_id=participant_id, approve=False
@@ -273,12 +273,12 @@ def letter_read(request: HttpRequest, letter_id: int) -> dict[str, Any]:
 
 
 # --- Settings, blocks, neighbours ---------------------------------------------------------
-@router.get("/chat/settings", response=SettingsOut)
+@router.get("/chat/settings", response=ChatSettingsOut)
 def settings_show(request: HttpRequest) -> dict[str, Any]:
     return chat_settings_out(people.chat_settings_of(current_user(request)))
 
 
-@router.post("/chat/settings", response=SettingsOut)
+@router.post("/chat/settings", response=ChatSettingsOut)
 def settings_update(request: HttpRequest, payload: SettingsIn) -> dict[str, Any]:
     """Change the settings sent; the ones left out stay as they are."""
     settings = services.chat_settings_update(

@@ -25,7 +25,7 @@ from .shapes import attachment_out
 router = Router(auth=LOGGED_IN, tags=["chat"])
 
 
-class AttachmentOut(Schema):
+class ChatAttachmentOut(Schema):
     id: int
     kind: str
     url: str
@@ -36,7 +36,9 @@ class AttachmentOut(Schema):
     size: int
 
 
-@router.post("/chat/conversations/{int:conversation_id}/attachments", response={201: AttachmentOut})
+@router.post(
+    "/chat/conversations/{int:conversation_id}/attachments", response={201: ChatAttachmentOut}
+)
 def attachment_upload(
     request: HttpRequest,
     conversation_id: int,

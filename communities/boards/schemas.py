@@ -11,7 +11,7 @@ from ninja import Schema
 from communities.shapes import PersonOut
 
 
-class PlaceOut(Schema):
+class BoardPlaceOut(Schema):
     id: int
     name: str
     kind: str
@@ -20,7 +20,7 @@ class PlaceOut(Schema):
 class BoardOut(Schema):
     id: int
     kind: str
-    place: PlaceOut
+    place: BoardPlaceOut
     can_post: bool
     can_comment: bool  # and like
     can_moderate: bool  # hide, restore, delete, pin, review, board settings

@@ -21,8 +21,8 @@ from .schemas import (
     CheckOut,
     ConversationOut,
     MessageOut,
+    ModerationReasonIn,
     NoteIn,
-    ReasonIn,
     ReportIn,
     ReportOut,
     RestrictIn,
@@ -76,7 +76,7 @@ def message_moderate(
     request: HttpRequest,
     message_id: int,
     verb: Literal["hide", "remove", "restore", "pin", "unpin"],
-    payload: ReasonIn,
+    payload: ModerationReasonIn,
 ) -> dict[str, Any]:
     """Hide or remove (a reason is required), restore, pin or unpin a message."""
     actor = current_user(request)
@@ -110,7 +110,7 @@ def post_moderate(
     request: HttpRequest,
     post_id: int,
     verb: Literal["hide", "remove", "restore"],
-    payload: ReasonIn,
+    payload: ModerationReasonIn,
 ) -> dict[str, Any]:
     actor = current_user(request)
     if verb == "hide":
@@ -128,7 +128,7 @@ def comment_moderate(
     request: HttpRequest,
     comment_id: int,
     verb: Literal["hide", "remove", "restore"],
-    payload: ReasonIn,
+    payload: ModerationReasonIn,
 ) -> dict[str, Any]:
     actor = current_user(request)
     if verb == "hide":
@@ -158,7 +158,7 @@ def _lock(request: HttpRequest, conversation_id: int, locked: bool, reason: str)
 
 @router.post("/moderation/conversations/{int:conversation_id}/lock", response=ConversationOut)
 def conversation_lock(
-    request: HttpRequest, conversation_id: int, payload: ReasonIn
+    request: HttpRequest, conversation_id: int, payload: ModerationReasonIn
 ) -> dict[str, Any]:
     """Make the group read-only."""
     return _lock(request, conversation_id, True, payload.reason)
@@ -166,7 +166,7 @@ def conversation_lock(
 
 @router.post("/moderation/conversations/{int:conversation_id}/unlock", response=ConversationOut)
 def conversation_unlock(
-    request: HttpRequest, conversation_id: int, payload: ReasonIn
+    request: HttpRequest, conversation_id: int, payload: ModerationReasonIn
 ) -> dict[str, Any]:
     return _lock(request, conversation_id, False, payload.reason)
 
@@ -233,7 +233,7 @@ def my_restrictions(request: HttpRequest) -> list[dict[str, Any]]:
     response={204: None},
 )
 def member_revoke(
-    request: HttpRequest, community_id: int, user_id: int, payload: ReasonIn
+    request: HttpRequest, community_id: int, user_id: int, payload: ModerationReasonIn
 ) -> Status[None]:
     services.member_revoke(
         actor=current_user(request),

@@ -22,7 +22,7 @@ class NoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class ModerationReasonIn(Schema):
     reason: str = ""
 
 

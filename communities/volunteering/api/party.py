@@ -13,15 +13,15 @@ from .. import selectors, services
 from ..shapes import party_member_out, project_out, report_in_out
 from .schemas import (
     IdentityIn,
-    NoteIn,
     PartyMemberOut,
     PartyMeOut,
     ProjectIn,
+    ProjectNoteIn,
     ProjectOut,
     ProjectPatch,
-    ReasonIn,
     ReportInIn,
     ReportInOut,
+    VolunteeringReasonIn,
 )
 
 party_router = Router(auth=LOGGED_IN, tags=["party"])
@@ -101,7 +101,9 @@ def report_in_confirm(request: HttpRequest, report_in_id: int) -> dict[str, Any]
     response=ReportInOut,
     operation_id="communities_volunteering_api_report_in_reject",
 )
-def report_in_reject(request: HttpRequest, report_in_id: int, payload: ReasonIn) -> dict[str, Any]:
+def report_in_reject(
+    request: HttpRequest, report_in_id: int, payload: VolunteeringReasonIn
+) -> dict[str, Any]:
     report_in = services.report_in_reject(
         actor=current_user(request), report_in_id=report_in_id, reason=payload.reason
     )
@@ -194,7 +196,9 @@ def project_unclaim(request: HttpRequest, project_id: int) -> dict[str, Any]:
     response={201: ProjectOut},
     operation_id="communities_volunteering_api_project_note",
 )
-def project_note(request: HttpRequest, project_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
+def project_note(
+    request: HttpRequest, project_id: int, payload: ProjectNoteIn
+) -> Status[dict[str, Any]]:
     project = services.project_note_add(
         user=current_user(request), project_id=project_id, text_=payload.text
     )

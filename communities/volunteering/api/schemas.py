@@ -159,7 +159,7 @@ class ReportInIn(Schema):
     show_identity: bool = False
 
 
-class ReasonIn(Schema):
+class VolunteeringReasonIn(Schema):
     reason: str = ""
 
 
@@ -178,7 +178,7 @@ class ProjectPatch(Schema):
     status: Literal["open", "in_progress", "done"] | None = None
 
 
-class NoteIn(Schema):
+class ProjectNoteIn(Schema):
     text: str
 
 

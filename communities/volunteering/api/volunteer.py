@@ -18,12 +18,12 @@ from .schemas import (
     CheckinLinkOut,
     CodeIn,
     HistoryOut,
-    ReasonIn,
     RosterEntryOut,
     RosterOut,
     RosterPatch,
     ThanksIn,
     VolunteerHoursOut,
+    VolunteeringReasonIn,
 )
 
 volunteer_router = Router(auth=LOGGED_IN, tags=["volunteer"])
@@ -94,7 +94,9 @@ def callout_get(request: HttpRequest, callout_id: int) -> dict[str, Any]:
     response=CalloutDetailOut,
     operation_id="communities_volunteering_api_callout_cancel",
 )
-def callout_cancel(request: HttpRequest, callout_id: int, payload: ReasonIn) -> dict[str, Any]:
+def callout_cancel(
+    request: HttpRequest, callout_id: int, payload: VolunteeringReasonIn
+) -> dict[str, Any]:
     services.callout_cancel(
         actor=current_user(request), callout_id=callout_id, reason=payload.reason
     )
