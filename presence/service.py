@@ -19,7 +19,7 @@ from chat.models import ChatSettings
 from realtime.feeds import send_now
 from realtime.groups import conversation_group
 
-from .store import get_store
+from .store import Change, get_store
 
 logger = logging.getLogger("shequtong.presence")
 
@@ -86,6 +86,52 @@ class Refresher:
                 logger.warning("presence refresh failed", exc_info=True)
 
 
+class Changes:
+    """The ups and downs of this loop's connections, sent to the store together: what
+    arrives while one batch is on its way goes in the next, so a reconnect storm costs a
+    round trip per batch, not one per socket (and a quiet server one per change)."""
+
+    def __init__(self) -> None:
+        self.queued: list[tuple[Change, asyncio.Future[bool]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    def submit(self, change: Change) -> asyncio.Future[bool]:
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.queued.append((change, done))
+        if self.task is None or self.task.done():
+            # Its first step runs after the other sockets woken in this step of the loop
+            # have queued theirs.
+            self.task = asyncio.create_task(self.run())
+        return done
+
+    async def run(self) -> None:
+        while self.queued:
+            batch, self.queued = self.queued, []
+            try:
+                results = await get_store().apply([change for change, _ in batch])
+            except Exception as exc:  # each caller says presence is unavailable
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, done), result in zip(batch, results, strict=True):
+                if not done.done():
+                    done.set_result(result)
+
+
+_changes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Changes] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def changes() -> Changes:
+    loop = asyncio.get_running_loop()
+    found = _changes.get(loop)
+    if found is None:
+        found = _changes[loop] = Changes()
+    return found
+
+
 _refreshers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Refresher] = (
     weakref.WeakKeyDictionary()
 )
@@ -125,7 +171,7 @@ async def connection_up(
     """A socket opened; it stays online while this process refreshes it."""
     refresher().add(user_id, connection)
     try:
-        came_online = await get_store().up(user_id, connection)
+        came_online = await changes().submit((True, user_id, connection))
     except Exception:
         logger.warning("presence unavailable", exc_info=True)
         return
@@ -142,7 +188,7 @@ async def connection_down(
     known = refresher().remove(connection)
     hidden = known if hidden is None else hidden
     try:
-        went_offline = await get_store().down(user_id, connection)
+        went_offline = await changes().submit((False, user_id, connection))
     except Exception:
         logger.warning("presence unavailable", exc_info=True)
         return

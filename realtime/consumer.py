@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+import weakref
 from collections import deque
 from typing import Any
 
@@ -90,7 +91,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         # earlier would reach neither this socket nor, later, a resume from
         # `ready.last_event_id`: read the newest id only now that the socket follows its
         # streams. What arrived meanwhile waits in the outbox, behind `ready`.
-        last = await database_sync_to_async(selectors.last_event_id)()
+        last = await newest_event_id()
         self.last_event_id = max(self.last_event_id, last)
         for hook in ops.OPEN_HOOKS:
             await hook(self, state)
@@ -295,6 +296,49 @@ class SocketConsumer(AsyncWebsocketConsumer):
         reply = error_frame("rate_limited", "too many frames: slow down", ref)
         reply["retry_after_ms"] = wait_ms
         self.queue_frame(reply)
+
+
+class NewestId:
+    """The newest event id, read once for every socket of this loop that asks while a read
+    is on its way: each waits for a read that starts after it asked (so after its joins),
+    and a reconnect storm costs a query per batch instead of one per socket."""
+
+    __slots__ = ("waiting", "task")
+
+    def __init__(self) -> None:
+        self.waiting: list[asyncio.Future[int]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting, []
+            try:
+                last = await database_sync_to_async(selectors.last_event_id)()
+            except Exception as exc:
+                for waiter in batch:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+                continue
+            for waiter in batch:
+                if not waiter.done():
+                    waiter.set_result(last)
+
+
+_newest: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, NewestId] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def newest_event_id() -> int:
+    loop = asyncio.get_running_loop()
+    reader = _newest.get(loop)
+    if reader is None:
+        reader = _newest[loop] = NewestId()
+    waiter: asyncio.Future[int] = loop.create_future()
+    reader.waiting.append(waiter)
+    if reader.task is None or reader.task.done():
+        reader.task = loop.create_task(reader.run())
+    return await waiter
 
 
 @ops.op("ping")
