@@ -93,7 +93,7 @@ def search(
     Substring matching works for Chinese, which has no spaces between words; on
     PostgreSQL a trigram index can serve it when history grows large.
     """
-    text = text.strip()
+    text = text.replace("\x00", "").strip()  # no text holds NUL (PostgreSQL cannot)
     if not text:
         return []
     return list(

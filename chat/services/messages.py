@@ -30,6 +30,9 @@ def _clean_body(body: object, *, may_be_empty: bool = False) -> str:
     """The trimmed text; empty only for a message that carries photos or files."""
     if body is None and may_be_empty:
         body = ""
+    if isinstance(body, str):
+        # NUL means nothing in a message, and PostgreSQL cannot store it in text.
+        body = body.replace("\x00", "")
     if not isinstance(body, str) or not (body.strip() or may_be_empty):
         raise Invalid(_("A message cannot be empty."), code="empty")
     body = body.strip()
@@ -56,7 +59,7 @@ def message_post(
 
     ``attachments``: ids of photos and files the author uploaded into this conversation
     and has not sent yet; with them, the text may be empty."""
-    if not isinstance(client_id, str) or not 0 < len(client_id) <= 64:
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= 64 or "\x00" in client_id:
         raise Invalid(
             _("Each message needs a client id of 1 to 64 characters."), code="bad_client_id"
         )
