@@ -42,7 +42,12 @@ def review_queue(
         community_id=community,
     )
     deciding = selectors.deciding_community_ids(user)
-    locked = locked_usernames(a.applicant.username for a in applications if a.applicant)
+    # Whether an applicant is locked out is for those who may lift it: the committee.
+    locked = locked_usernames(
+        a.applicant.username
+        for a in applications
+        if a.applicant is not None and a.estate.parent_id in deciding
+    )
     return [
         application_out(
             a,

@@ -8,11 +8,12 @@ import json
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 
 from communities.models import AccessLog, User
 from tests.communities.test_joining import application_body, apply_anonymously, send_code
-from tests.conftest import PASSWORD, World, client_for
+from tests.conftest import PASSWORD, World, client_for, make_member, make_user
 
 
 def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
@@ -109,15 +110,30 @@ def test_the_committee_of_the_residents_community_lifts_the_lock(world: World) -
     [
         "lin_na",  # committee of another community
         "liu_yang",  # the street's supervisor: reads the queue, does not decide
+        "huang_jun",  # the district's supervisor
+        "guo_qing",  # a department officer of the district
         "zhao_lei",  # a party member of the same community
+        "zhou_qiang",  # the community's police officer
         "chen_jie",  # a resident elsewhere
     ],
 )
 def test_nobody_else_may_lift_it(world: World, person: str) -> None:
     fail_logins("wang_fang", 3)
+    before = list(AccessAttempt.objects.values_list("username", "failures_since_start"))
     response = post(client_for(world.people[person]), f"/api/people/{world.wang_fang.pk}/unlock")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == before
+    assert not logs_in("wang_fang")
+    assert not AccessLog.objects.filter(action="unlock_login").exists()
+
+
+def test_a_neighbour_in_the_same_estate_may_not_lift_it(world: World) -> None:
+    neighbour = make_user("neighbour_zhou")
+    make_member(neighbour, world.meiluo_1)
+    fail_logins("wang_fang", 3)
+    response = post(client_for(neighbour), f"/api/people/{world.wang_fang.pk}/unlock")
+    assert response.status_code == 404
     assert not logs_in("wang_fang")
     assert not AccessLog.objects.filter(action="unlock_login").exists()
 
@@ -146,6 +162,15 @@ def test_the_review_queue_shows_who_is_locked(world: World) -> None:
     unlocked = post(client_for(world.li_wei), f"/api/people/{applicant.pk}/unlock")
     assert unlocked.status_code == 200
     queue = client_for(world.li_wei).get("/api/review/applications").json()
+    assert [a["locked_out"] for a in queue] == [False]
+
+
+def test_only_the_committee_is_told_who_is_locked(world: World) -> None:
+    """The supervisors read the queue, but may not lift a lock: they are not told of it."""
+    apply_anonymously(world)
+    applicant = User.objects.get(phone="+8613812345678")
+    fail_logins(applicant.username, 3)
+    queue = client_for(world.liu_yang).get("/api/review/applications").json()
     assert [a["locked_out"] for a in queue] == [False]
 
 
