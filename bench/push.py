@@ -62,8 +62,7 @@ def publish(author: Any, community_id: int) -> float:
     from django.db import transaction
 
     from communities.boards.models import BoardKind
-    from communities.boards.selectors import boards_ensure
-    from communities.boards.services import post_create
+    from communities.boards.services import boards_ensure, post_create
     from communities.models import Place
 
     board = next(

@@ -8,4 +8,12 @@ class BoardsConfig(AppConfig):
     verbose_name = _("Boards")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the daily prune of unused uploads)
+        from django.db.models.signals import post_save
+
+        from communities.models import Place
+
+        from . import receivers, tasks  # noqa: F401  (tasks: registers the daily prune of uploads)
+
+        post_save.connect(
+            receivers.place_created, sender=Place, dispatch_uid="boards.place_created"
+        )

@@ -24,7 +24,7 @@ from communities.models import Place, PlaceKind, User
 
 from . import richtext
 from .models import Board, BoardKind, Comment, Post, PostLike
-from .selectors import boards_ensure
+from .services import boards_ensure
 
 
 @dataclass(frozen=True)

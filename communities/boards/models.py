@@ -23,7 +23,7 @@ class BoardKind(models.TextChoices):
 
 
 class Board(models.Model):
-    """One board of one place; made the first time the place's boards are needed."""
+    """One board of one place; made with the place (``boards.receivers``)."""
 
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="boards")
     kind = models.CharField(_("kind"), max_length=16, choices=BoardKind.choices)

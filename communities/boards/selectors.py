@@ -45,20 +45,15 @@ KIND_ORDER = [
 ]
 
 
-def boards_ensure(places: list[Place]) -> list[Board]:
-    """Every board of ``places``, created the first time it is needed (place selected)."""
+def boards_at(places: list[Place]) -> list[Board]:
+    """Every board of ``places``, in the tabs' order. Boards are made with their place
+    (``boards.receivers.place_created``), so this only reads."""
     wanted = {(place.pk, kind) for place in places for kind in board_kinds(place)}
     if not wanted:
         return []
-    place_ids = {place.pk for place in places}
-    found = list(Board.objects.filter(place_id__in=place_ids).select_related("place"))
-    missing = wanted - {(board.place_id, board.kind) for board in found}
-    if missing:
-        Board.objects.bulk_create(
-            [Board(place_id=pk, kind=kind) for pk, kind in sorted(missing)],
-            ignore_conflicts=True,
-        )
-        found = list(Board.objects.filter(place_id__in=place_ids).select_related("place"))
+    found = Board.objects.filter(place_id__in={place.pk for place in places}).select_related(
+        "place"
+    )
     return sorted(
         (board for board in found if (board.place_id, board.kind) in wanted),
         key=lambda board: (KIND_ORDER.index(BoardKind(board.kind)), board.place.path),
@@ -89,7 +84,7 @@ def boards_of(user: User, *, place_id: int | None = None) -> list[tuple[Board, B
                 kind__in=[PlaceKind.STREET, PlaceKind.TOWN, PlaceKind.PARK]
             )
         )
-    readable = [(board, board_access(reach, board)) for board in boards_ensure(places)]
+    readable = [(board, board_access(reach, board)) for board in boards_at(places)]
     readable = [(board, access) for board, access in readable if access.read]
     if place_id is not None and not readable:
         raise NotFound()

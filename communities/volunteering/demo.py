@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from communities.boards import richtext
 from communities.boards.models import BoardKind, Post
-from communities.boards.selectors import boards_ensure
+from communities.boards.services import boards_ensure
 from communities.demo.dates import at, last_weekday, next_weekday, today
 from communities.models import Place, User
 

@@ -14,7 +14,7 @@ from django.db import connections
 from django.test import Client
 
 from communities.boards.models import Board, BoardKind, Post
-from communities.boards.selectors import boards_ensure
+from communities.boards.services import boards_ensure
 from communities.models import AwayMembership, Place, PlaceKind, RoleKind, User
 from communities.services import place_create, role_grant
 from tests.conftest import World, client_for, make_member, make_user

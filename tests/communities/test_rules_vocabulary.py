@@ -6,7 +6,7 @@ import pytest
 
 from chat.models import Conversation, Participant
 from communities.boards.models import Board, BoardKind
-from communities.boards.selectors import boards_ensure
+from communities.boards.services import boards_ensure
 from communities.rules import VERBS, Action, can
 from communities.rules.places import can as can_at_place
 from tests.conftest import PEOPLE, World

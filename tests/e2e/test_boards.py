@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from communities.boards.models import BoardKind, Post, UrgentAck
-from communities.boards.selectors import boards_ensure
+from communities.boards.services import boards_ensure
 from tests.conftest import World
 from tests.e2e.test_chat import log_in
 from tests.servers import Server

@@ -13,7 +13,7 @@ from django.db import connections
 from chat.models import Conversation, Message, Participant
 from chat.services import estate_conversations_ensure, message_post
 from communities.boards.models import Board, BoardKind
-from communities.boards.selectors import boards_ensure
+from communities.boards.services import boards_ensure
 from communities.models import User
 from tests.conftest import World, make_member, make_user
 from tests.moderation.waiting import Waiting, make_waiting

@@ -12,7 +12,7 @@ from django.test import Client
 from chat.models import Conversation, Letter, Message, Participant
 from chat.services import estate_conversations_ensure
 from communities.boards.models import Board, BoardKind, Post
-from communities.boards.selectors import boards_ensure
+from communities.boards.services import boards_ensure
 from communities.models import JoinApplication, Place, User
 from communities.moderation.models import Report, ReportEntry, TargetKind
 from communities.volunteering.models import ReportIn

@@ -15,8 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from chat.models import Conversation
 from chat.services import knock, message_post
 from communities.boards.models import BoardKind
-from communities.boards.selectors import boards_ensure
-from communities.boards.services import post_create
+from communities.boards.services import boards_ensure, post_create
 from communities.volunteering.services import callout_create
 from notifications.models import Delivery, NotificationSettings, PushSubscription
 from notifications.services import settings_update

@@ -2,11 +2,12 @@
 
 Every function raises a ``communities.errors.ServiceError`` before it writes anything;
 events go out with ``realtime.feeds.publish_to`` (recorded in the same transaction, sent
-after commit) to the streams ``live.py`` names for the board. Split by concept: posts,
-comments, review (and read marks), uploads; removing, hiding and restoring are the boards'
-door for moderation (``communities.boards.moderation``).
+after commit) to the streams ``live.py`` names for the board. Split by concept: the boards
+themselves, posts, comments, review (and read marks), uploads; removing, hiding and
+restoring are the boards' door for moderation (``communities.boards.moderation``).
 """
 
+from .boards import boards_ensure
 from .comments import comment_create, comment_delete
 from .posts import (
     post_create,
@@ -23,6 +24,7 @@ from .uploads import attachment_upload, image_upload, uploads_prune
 
 __all__ = [
     "attachment_upload",
+    "boards_ensure",
     "board_mark_read",
     "board_update",
     "comment_create",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from communities.boards import live as boards_live
 from communities.boards import richtext
 from communities.boards.models import BoardKind, Post
-from communities.boards.selectors import boards_ensure
+from communities.boards.selectors import boards_at
 from communities.errors import Conflict, Forbidden, Invalid
 from communities.models import Place, User
 from communities.rules.volunteering import branch_for
@@ -53,7 +53,7 @@ def _party_post(*, author: User, community: Place, title: str, body: str, callou
     """A published post on the community's party board linked to ``callout``: the
     call-out itself, or its thank-you. Organisers post it even when they are committee
     members who do not post there otherwise."""
-    board = next(b for b in boards_ensure([community]) if b.kind == BoardKind.PARTY)
+    board = next(b for b in boards_at([community]) if b.kind == BoardKind.PARTY)
     cleaned = richtext.clean(body)
     post = Post.objects.create(
         board=board,
