@@ -25,6 +25,7 @@ class Plan:
     groups: int = 3
     seconds: float = 30  # of sending; the faults fall at 20 %, 45 % and 70 % of it
     interval: float = 0.6  # between one sender's messages (CHAT_SEND_RATE is 10 per 5 s)
+    lifetime: tuple[float, float] = (0.3, 2.5)  # seconds each receiver's connection lives
     outage: float = 1.5  # how long each failed part stays down
     catch_up_within: float = 30
 
@@ -63,6 +64,8 @@ class Report:
     db_rows: int = 0
     db_double_writes: int = 0
     dead_servers: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # receivers with gaps, what and where
+    client_errors: dict[str, int] = field(default_factory=dict)  # unexpected, in our clients
     wall: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,11 +83,11 @@ def _people(rig: Rig, plan: Plan) -> tuple[list[Receiver], list[Sender]]:
     for i in range(plan.receivers):
         group = groups[i % plan.groups]
         user, token = group["users"][per_group + i // plan.groups]
-        receivers.append(Receiver(user, token, group["conversation"]))
+        receivers.append(Receiver(user, token, group["conversation"], lifetime=plan.lifetime))
     return receivers, senders
 
 
-async def _until(condition: Callable[[], bool], within: float, what: str) -> float:
+async def wait_until(condition: Callable[[], bool], within: float, what: str) -> float:
     started = time.monotonic()
     while not condition():
         if time.monotonic() - started > within:
@@ -155,7 +158,7 @@ async def run(rig: Rig, plan: Plan) -> Report:
     churning.set()
     receiving = [asyncio.create_task(r.run(rig.urls, churning, done)) for r in receivers]
     try:
-        await _until(lambda: all(r.connects for r in receivers), 60, "receivers connected")
+        await wait_until(lambda: all(r.connects for r in receivers), 60, "receivers connected")
         t0 = time.monotonic()
         until = t0 + plan.seconds
         faults = asyncio.create_task(_faults(rig, plan, t0))
@@ -171,7 +174,7 @@ async def run(rig: Rig, plan: Plan) -> Report:
             return all(wanted.get(r.conversation, set()) <= r.messages.keys() for r in receivers)
 
         try:
-            await _until(caught_up, plan.catch_up_within, "every receiver caught up")
+            await wait_until(caught_up, plan.catch_up_within, "every receiver caught up")
             report.catch_up = time.monotonic() - sent_by_end
         except TimeoutError:
             report.catch_up = None
@@ -205,6 +208,12 @@ def _count(
         report.expected += len(want)
         report.delivered += len(want & held)
         report.gaps += len(want - held)
+        if want - held and len(report.missing) < 20:
+            lost = sorted(want - held)
+            report.missing.append(
+                f"user {r.user} on {r.url} ({'up' if r.up else 'down'}), last event "
+                f"{r.last_event_id}: {len(lost)} missing, {lost[:5]}…"
+            )
         report.extra += len(held - want)
         per_client_id = Counter(r.messages.values())
         report.duplicates += sum(n - 1 for n in per_client_id.values() if n > 1)
@@ -212,4 +221,6 @@ def _count(
         report.reconnects += r.connects - 1
         report.failed_connects += r.failed_connects
         report.incomplete_resumes += r.incomplete_resumes
+        for error, n in r.errors.items():
+            report.client_errors[error] = report.client_errors.get(error, 0) + n
     report.reconnects += sum(max(0, s.connects - 1) for s in senders)

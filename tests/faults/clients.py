@@ -56,15 +56,24 @@ class Receiver:
     conversation: int
     messages: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> author, client_id
     seen_events: set[int] = field(default_factory=set)
-    last_event_id: int = 0
+    last_event_id: int = 0  # the highest event id seen
+    # What the next resume asks after: the highest id seen, except while a resume is under
+    # way — live events interleave with its replay, so a connection lost before `resumed`
+    # would otherwise skip the part of the replay it never got.
+    resume_after: int = 0
+    resuming: bool = False
+    errors: Counter[str] = field(default_factory=Counter)  # what ended a connection, if odd
     redundant: int = 0  # frames dropped because their id was seen before
     connects: int = 0
     failed_connects: int = 0
     incomplete_resumes: int = 0
     up: bool = False
+    lifetime: tuple[float, float] = (0.3, 2.5)  # seconds per connection while churning
+    url: str = ""  # of the server of the current (or last) connection
 
     async def run(self, urls: list[str], churning: asyncio.Event, done: asyncio.Event) -> None:
-        """While ``churning`` is set, live 0.3–2.5 s per connection; then stay until done."""
+        """While ``churning`` is set, live ``lifetime`` seconds per connection; then stay
+        connected until ``done``."""
         attempt = 0
         while not done.is_set():
             url = random.choice(urls)
@@ -77,9 +86,13 @@ class Receiver:
                 continue
             attempt = 0
             self.connects += 1
+            self.url = url
             try:
                 await self.session(ws, ready, churning, done)
             except DROPPED:
+                await asyncio.sleep(backoff(0))
+            except Exception as exc:  # counted and reported; the client carries on
+                self.errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
                 await asyncio.sleep(backoff(0))
             finally:
                 self.up = False
@@ -88,12 +101,14 @@ class Receiver:
     async def session(
         self, ws: Any, ready: dict[str, Any], churning: asyncio.Event, done: asyncio.Event
     ) -> None:
-        if self.last_event_id == 0:
-            self.last_event_id = int(ready.get("last_event_id") or 0)
+        self.resuming = False
+        if self.resume_after == 0:
+            self.resume_after = self.last_event_id = int(ready.get("last_event_id") or 0)
         else:
-            await ws.send(json.dumps({"op": "resume", "after": self.last_event_id}))
+            self.resuming = True
+            await ws.send(json.dumps({"op": "resume", "after": self.resume_after}))
         self.up = True
-        lifetime = random.uniform(0.3, 2.5)
+        lifetime = random.uniform(*self.lifetime)
         started = time.monotonic()
         while not done.is_set():
             if churning.is_set():
@@ -116,7 +131,12 @@ class Receiver:
                 return
             self.seen_events.add(event_id)
             self.last_event_id = max(self.last_event_id, event_id)
+            if not self.resuming:
+                self.resume_after = self.last_event_id
         kind = frame.get("type")
+        if kind == "resumed":
+            self.resuming = False
+            self.resume_after = max(self.last_event_id, int(frame.get("last_event_id") or 0))
         if kind == "message.new":
             self.keep(frame["message"])
         elif kind == "resumed" and not frame.get("complete", True):

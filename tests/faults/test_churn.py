@@ -34,6 +34,7 @@ async def test_churn_under_redis_server_and_postgres_faults_loses_and_doubles_no
         "postgres restart",
     ]
     assert report.dead_servers == [], logs
+    assert report.client_errors == {}, summary
     # Every send ended acknowledged: failures during the outages were retryable errors or
     # dropped sockets, and the retry with the same client_id went through.
     assert report.refused == [], summary
