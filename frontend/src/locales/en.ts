@@ -201,6 +201,10 @@ const en: Messages = {
     reasonRequired: 'Please give a reason',
     confirmReject: 'Reject',
     alreadyDecided: 'This application has already been decided. The list has been refreshed.',
+    lockedOut: 'This account is locked after too many failed logins.',
+    unlock: 'Unlock',
+    unlockLabel: 'Lift the login lock of {name}',
+    unlocked: 'Lifted the login lock of {name}',
   },
   codes: {
     intro: 'Every estate has its own QR code. Print and post it; residents scan it to apply.',

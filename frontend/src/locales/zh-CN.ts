@@ -202,6 +202,10 @@ const zhCN = {
     reasonRequired: '请填写拒绝原因',
     confirmReject: '确认拒绝',
     alreadyDecided: '这条申请已被处理，列表已刷新。',
+    lockedOut: '此账号因多次登录失败已被锁定。',
+    unlock: '解除锁定',
+    unlockLabel: '解除 {name} 的登录锁定',
+    unlocked: '已解除 {name} 的登录锁定',
   },
   codes: {
     intro: '每个小区都有自己的二维码。打印张贴后，居民扫码即可申请加入。',
