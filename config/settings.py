@@ -309,6 +309,12 @@ def _websocket_origins(site_url: str) -> list[str]:
 
 # django-csp: no inline script and nothing from another origin. Images may be data: and blob:
 # (upload previews, Vant's placeholders), fonts data: (Vant's icon font is inlined).
+# style-src is 'self' alone, without 'unsafe-inline': the build ships every style sheet as a
+# file (Vite emits no <style> element in production), and what Vue and Vant set at run time
+# (:style bindings, Vant's popups, toasts and swipes) goes through element.style, the CSSOM,
+# which the policy does not govern. What it would refuse is a style attribute in parsed HTML
+# (v-html, innerHTML): none of our pages uses one, and tests/e2e/test_csp.py loads every page
+# in Chromium to keep it so.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
