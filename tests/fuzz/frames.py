@@ -72,12 +72,16 @@ class Ids:
     people: tuple[int, ...]
     first_message: int  # messages are drawn from here to a few dozen past it
     first_event: int
+    notable_messages: tuple[int, ...] = ()  # e.g. one a moderator hid, someone else's
 
     def conversation(self) -> st.SearchStrategy[int]:
         return st.one_of(st.sampled_from(self.conversations), st.integers(0, 3))
 
     def message(self) -> st.SearchStrategy[int]:
-        return st.integers(self.first_message - 2, self.first_message + 40)
+        near = st.integers(self.first_message - 2, self.first_message + 40)
+        if not self.notable_messages:
+            return near
+        return st.one_of(near, st.sampled_from(self.notable_messages))
 
     def person(self) -> st.SearchStrategy[int]:
         return st.sampled_from(self.people)

@@ -22,6 +22,7 @@ from django.db import connections
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from chat.models import Message
+from chat.moderation import message_hide
 from chat.services import message_post
 from realtime.models import Event
 from tests.chat.ws import Socket, ready
@@ -88,16 +89,23 @@ async def sockets(chat_world: ChatWorld) -> AsyncIterator[dict[bool, Socket]]:
 
 
 def world_ids(chat_world: ChatWorld) -> Ids:
-    """Ids that exist: the estate chat, its first message (posted here), the people."""
-    wang = chat_world.world.wang_fang
+    """Ids that exist: the estate chat, the people, and its first messages (posted here):
+    one of wang_fang's, one of hers a moderator hid, one of zhao_lei's."""
+    world, chat = chat_world.world, chat_world.estate_chat
     first, _ = message_post(
-        author=wang, conversation_id=chat_world.estate_chat, body="第一条", client_id="first"
+        author=world.wang_fang, conversation_id=chat, body="第一条", client_id="1"
     )
+    hidden, _ = message_post(
+        author=world.wang_fang, conversation_id=chat, body="隐藏", client_id="2"
+    )
+    message_hide(actor=world.li_wei, message_id=hidden.pk, reason="fuzz")
+    other, _ = message_post(author=world.zhao_lei, conversation_id=chat, body="邻居", client_id="3")
     return Ids(
-        conversations=(chat_world.estate_chat,),
-        people=tuple(sorted(user.pk for user in chat_world.world.people.values())),
+        conversations=(chat,),
+        people=tuple(sorted(user.pk for user in world.people.values())),
         first_message=first.pk,
         first_event=Event.objects.order_by("-pk").values_list("pk", flat=True)[0],
+        notable_messages=(first.pk, hidden.pk, other.pk),
     )
 
 
@@ -144,3 +152,14 @@ async def test_any_frame_gets_a_documented_answer_and_leaves_no_half_state(
     assert "ack" in answered, sorted(set(answered))
     assert "bad_field" in answered, sorted(set(answered))
     assert await database_sync_to_async(Message.objects.count)() > 0
+
+
+async def test_editing_a_hidden_message_is_a_documented_refusal(
+    chat_world: ChatWorld, sockets: dict[bool, Socket]
+) -> None:
+    """The code of this refusal was missing from docs/protocol.md."""
+    ids = await database_sync_to_async(world_ids)(chat_world)
+    hidden = ids.notable_messages[1]
+    reply = await sockets[False].request({"op": "edit", "message": hidden, "body": "改"})
+    assert (reply["type"], reply["code"]) == ("error", "moderated")
+    assert undocumented(reply) is None
