@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chat.models import Conversation
 from communities.boards.models import Board, Post, UrgentAck
+from communities.cases.models import Case
 from communities.models import Place, User
 from communities.volunteering.models import Callout, CalloutSeen
 from tests.servers import Server
@@ -28,6 +29,7 @@ class Demo:
     estate_chat: int  # 美罗家园二期's group, where li_wei lives
     callout: int  # the residents' call-out
     join_code: str
+    case: int  # a case of 美罗家园第一居委会 that li_wei's committee handles
 
     def pages(self) -> list[str]:
         """The main pages of a committee member (li_wei), who sees them all."""
@@ -52,6 +54,10 @@ class Demo:
             "/volunteer/new",
             "/volunteer/me",
             "/party",
+            "/cases",
+            "/cases/new",
+            f"/cases/{self.case}",
+            "/settings/notifications",
         ]
 
     def visitor_pages(self) -> list[str]:
@@ -69,6 +75,7 @@ def seed_demo() -> Demo:
         estate_chat=Conversation.objects.get(kind="estate", place=estate).pk,
         callout=Callout.objects.get(audience="residents", ends_at__gt=timezone.now()).pk,
         join_code=str(Place.objects.get(name="美罗家园一期").join_code),
+        case=Case.objects.filter(community=meiluo, tier="community").earliest("pk").pk,
     )
 
 

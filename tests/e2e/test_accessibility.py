@@ -9,7 +9,7 @@ has none of its own."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
@@ -78,9 +78,20 @@ def test_the_layout_check_catches_a_broken_page_and_passes_a_mended_one(browser:
     page.close()
 
 
+# Each check runs over the pages in two halves, one test each: the halves go to both test
+# workers, and neither runs into the per-test time limit as pages are added.
+HALVES = [0, 1]
+T = TypeVar("T")
+
+
+def half(items: list[T], part: int) -> list[T]:
+    return items[part::2]
+
+
+@pytest.mark.parametrize("part", HALVES)
 @pytest.mark.parametrize(("size", "root_px"), [(125, "20px"), (150, "24px")])
 def test_every_main_page_in_large_text_has_nothing_overflowing(
-    transactional_db: None, server: Server, browser: Any, size: int, root_px: str
+    transactional_db: None, server: Server, browser: Any, size: int, root_px: str, part: int
 ) -> None:
     demo = seed_demo()
     CalloutSeen.objects.bulk_create(
@@ -98,35 +109,36 @@ def test_every_main_page_in_large_text_has_nothing_overflowing(
     expect(page.get_by_test_id("urgent-dialog")).to_be_hidden()
 
     found: dict[str, list[str]] = {}
-    for path in demo.pages():
+    for path in half(demo.pages(), part):
         settle(page, server, path)
         assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == root_px
         if lines := problems(page):
             found[path] = lines
     visitor = open_page(browser, server, None, text_size=size)
-    for path in demo.visitor_pages():
+    for path in half(demo.visitor_pages(), part):
         settle(visitor, server, path)
         if lines := problems(visitor):
             found[path] = lines
     assert found == {}
 
 
+@pytest.mark.parametrize("part", HALVES)
 def test_axe_finds_nothing_serious_and_touch_targets_are_44_px(
-    transactional_db: None, server: Server, browser: Any
+    transactional_db: None, server: Server, browser: Any, part: int
 ) -> None:
     demo = seed_demo()
     quiet("li_wei")
     page = open_page(browser, server, "li_wei")
     violations: dict[str, list[str]] = {}
     small: dict[str, list[str]] = {}
-    for path in demo.pages():
+    for path in half(demo.pages(), part):
         settle(page, server, path)
         if found := serious_violations(page):
             violations[path] = found
         if found := small_targets(page):
             small[path] = found
     visitor = open_page(browser, server, None)
-    for path in demo.visitor_pages():
+    for path in half(demo.visitor_pages(), part):
         settle(visitor, server, path)
         if found := serious_violations(visitor):
             violations[path] = found
@@ -136,15 +148,17 @@ def test_axe_finds_nothing_serious_and_touch_targets_are_44_px(
     assert small == {}
 
 
+@pytest.mark.parametrize("part", HALVES)
 def test_axe_finds_nothing_serious_in_large_text_with_high_contrast(
-    transactional_db: None, server: Server, browser: Any
+    transactional_db: None, server: Server, browser: Any, part: int
 ) -> None:
     demo = seed_demo()
     quiet("li_wei")
     page = open_page(browser, server, "li_wei", text_size=150, high_contrast=True)
     visitor = open_page(browser, server, None, text_size=150, high_contrast=True)
     violations: dict[str, list[str]] = {}
-    for tab, path in [*((page, p) for p in demo.pages()), (visitor, "/login")]:
+    tabs = [*((page, p) for p in demo.pages()), (visitor, "/login")]
+    for tab, path in half(tabs, part):
         settle(tab, server, path)
         assert tab.evaluate("document.documentElement.classList.contains('high-contrast')")
         if found := serious_violations(tab):
