@@ -158,7 +158,10 @@ async def load(args: argparse.Namespace, world: dict[str, Any], urls: list[str],
     # it is history it never asked for, so sending starts once all are in.
     await wait_until(lambda: all(r.connects for r in receivers), 120, "receivers connected")
     until = time.monotonic() + args.minutes * 60
-    tasks += [asyncio.create_task(s.run(urls, until, args.interval)) for s in senders]
+    tasks += [
+        asyncio.create_task(s.run(urls, lambda: time.monotonic() < until, args.interval))
+        for s in senders
+    ]
     tasks += [asyncio.create_task(p.run(until)) for p in posters]
     samples = []
     while time.monotonic() < until:

@@ -10,6 +10,7 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,11 +179,11 @@ class Sender:
     retried: int = 0
     connects: int = 0
 
-    async def run(self, urls: list[str], until: float, interval: float) -> None:
+    async def run(self, urls: list[str], sending: Callable[[], bool], interval: float) -> None:
         ws: Any = None
         n = 0
         try:
-            while time.monotonic() < until:
+            while sending():
                 client_id = f"churn-{self.index}-{n}"
                 n += 1
                 ws = await self.deliver(ws, urls, client_id)

@@ -7,25 +7,66 @@ cannot start, it fails saying why."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from pathlib import Path
+from collections.abc import Iterator
 
+import psycopg
 import pytest
 
 from .churn import Plan, run
-from .rig import rig
+from .clients import RETRYABLE, Sender, open_socket
+from .rig import Rig, rig
 
 pytestmark = [pytest.mark.services, pytest.mark.timeout(240)]
 
 PLAN = Plan(receivers=40, senders=6, groups=3, seconds=30)
 
 
-async def test_churn_under_redis_server_and_postgres_faults_loses_and_doubles_nothing(
-    tmp_path: Path,
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    directory = tmp_path_factory.mktemp("churn")
+    # One member more per group than the plan uses: the outage test's sender.
+    with rig(directory, groups=PLAN.groups, members=PLAN.members_per_group() + 1) as started:
+        yield started
+
+
+async def test_a_send_while_postgres_is_down_fails_retryably_and_its_retry_writes_once(
+    setup: Rig,
 ) -> None:
-    with rig(tmp_path, groups=PLAN.groups, members=PLAN.members_per_group()) as setup:
-        report = await run(setup, PLAN)
-        logs = setup.logs()
+    group = setup.world["groups"][0]
+    user, token = group["users"][-1]
+    frame = {"op": "send", "conversation": group["conversation"], "client_id": "outage-1"}
+    ws, _ready = await open_socket(setup.urls[0], token)
+    try:
+        await asyncio.to_thread(setup.postgres.stop, "fast")
+        try:
+            await ws.send(json.dumps({**frame, "ref": "a", "body": "数据库停了"}))
+            refused = await Sender.reply_to(ws, "a")
+        finally:
+            await asyncio.to_thread(setup.postgres.start)
+        assert refused["type"] == "error"
+        assert refused["code"] in RETRYABLE, refused
+        # The same client_id again, now that PostgreSQL is back: written, once.
+        await ws.send(json.dumps({**frame, "ref": "b", "body": "数据库停了"}))
+        ack = await Sender.reply_to(ws, "b", within=20)
+    finally:
+        ws.transport.abort()
+    assert ack["type"] == "ack", ack
+    assert ack["duplicate"] is False  # the failed try had written nothing
+    with psycopg.connect(setup.postgres.url) as conn:
+        rows = conn.execute(
+            "SELECT count(*) FROM chat_message WHERE author_id = %s AND client_id = %s",
+            [user, "outage-1"],
+        ).fetchone()
+    assert rows == (1,)
+
+
+async def test_churn_under_redis_server_and_postgres_faults_loses_and_doubles_nothing(
+    setup: Rig,
+) -> None:
+    report = await run(setup, PLAN)
+    logs = setup.logs()
     summary = json.dumps(report.as_dict(), indent=1, ensure_ascii=False)
     print(summary)  # the counts, in the test's output (-s) and on failure
     assert [f.name for f in report.faults] == [
