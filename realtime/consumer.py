@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-import weakref
 from collections import deque
 from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -47,6 +47,21 @@ class SocketConsumer(AsyncWebsocketConsumer):
     codec: protocol.Codec
     wire: Wire
     limit: FrameLimit | None = None  # set once the user is known
+    inbox: Any = None  # the server's queue of messages for this socket, if it is one
+    counted_on_arrival = False  # frames are counted as the server hands them over
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """The socket's life: each message of the server handled in turn. Channels' own
+        loop (``await_many_dispatch``) keeps a task and an ``asyncio.wait`` per socket to
+        listen to a channel layer as well; this consumer has none to listen to."""
+        self.scope = scope
+        self.base_send = send
+        self.inbox = getattr(receive, "__self__", None)
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections (a thread hop) before every message;
@@ -86,12 +101,13 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return
         self.user = user
         self.limit = FrameLimit(user.pk)
+        self.count_on_arrival(self.limit)
         await self.refresh_subscriptions(state)
         # An event committed before the joins above took effect but after a newest id read
         # earlier would reach neither this socket nor, later, a resume from
         # `ready.last_event_id`: read the newest id only now that the socket follows its
         # streams. What arrived meanwhile waits in the outbox, behind `ready`.
-        last = await newest_event_id()
+        last = await selectors.newest_event_id()
         self.last_event_id = max(self.last_event_id, last)
         for hook in ops.OPEN_HOOKS:
             await hook(self, state)
@@ -254,7 +270,8 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if limit is None:  # not set up (refused, or gone before it was): nothing to answer
             return
         ref = None
-        wait_ms = limit.take()  # every frame counts, a malformed one too
+        # Every frame counts, a malformed one too.
+        wait_ms = 0 if self.counted_on_arrival else limit.take()
         try:
             size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
             if size > settings.CHAT_MAX_FRAME_BYTES:
@@ -284,6 +301,46 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 reply.setdefault("ref", ref)
             self.queue_frame(reply)
 
+    def count_on_arrival(self, limit: FrameLimit) -> None:
+        """Count frames as the server queues them for this socket, not as they are handled.
+
+        Frames are handled one after the other; counted only when handled, a flood waits
+        in the server's queue (unbounded: memory) behind a slow handler, and each frame
+        finds the bucket refilled by the time it is its turn. Counted on arrival, a frame
+        over the limit is answered there and never queued. Servers whose ``receive`` is
+        not an ``asyncio.Queue``'s ``get`` get the count when handled instead.
+        """
+        queue = self.inbox
+        if not isinstance(queue, asyncio.Queue):
+            return
+        put = queue.put_nowait
+        waiting = []
+        while not queue.empty():  # what came during the set-up is counted now, in order
+            waiting.append(queue.get_nowait())
+
+        def arrive(message: dict[str, Any]) -> None:
+            if message.get("type") == "websocket.receive":
+                wait_ms = limit.take()
+                if wait_ms:
+                    self.refuse_flood(limit, wait_ms, self.ref_of(message))
+                    return
+            put(message)
+
+        queue.put_nowait = arrive  # type: ignore[method-assign,assignment]
+        self.counted_on_arrival = True
+        for message in waiting:
+            arrive(message)
+
+    def ref_of(self, message: dict[str, Any]) -> Any:
+        """The ``ref`` of a frame the server handed over, if it can be read at all."""
+        text, data = message.get("text"), message.get("bytes")
+        if len(text if text is not None else data or b"") > settings.CHAT_MAX_FRAME_BYTES:
+            return None  # too large (a character is at least a byte): not read
+        try:
+            return self.codec.decode(text, data).get("ref")
+        except ProtocolError:
+            return None
+
     def refuse_flood(self, limit: FrameLimit, wait_ms: int, ref: Any) -> None:
         """A frame over the frame rate (realtime/limits.py): refused, not run; a client
         that keeps flooding is closed with CLOSE_FLOODING."""
@@ -296,49 +353,6 @@ class SocketConsumer(AsyncWebsocketConsumer):
         reply = error_frame("rate_limited", "too many frames: slow down", ref)
         reply["retry_after_ms"] = wait_ms
         self.queue_frame(reply)
-
-
-class NewestId:
-    """The newest event id, read once for every socket of this loop that asks while a read
-    is on its way: each waits for a read that starts after it asked (so after its joins),
-    and a reconnect storm costs a query per batch instead of one per socket."""
-
-    __slots__ = ("waiting", "task")
-
-    def __init__(self) -> None:
-        self.waiting: list[asyncio.Future[int]] = []
-        self.task: asyncio.Task[None] | None = None
-
-    async def run(self) -> None:
-        while self.waiting:
-            batch, self.waiting = self.waiting, []
-            try:
-                last = await database_sync_to_async(selectors.last_event_id)()
-            except Exception as exc:
-                for waiter in batch:
-                    if not waiter.done():
-                        waiter.set_exception(exc)
-                continue
-            for waiter in batch:
-                if not waiter.done():
-                    waiter.set_result(last)
-
-
-_newest: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, NewestId] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def newest_event_id() -> int:
-    loop = asyncio.get_running_loop()
-    reader = _newest.get(loop)
-    if reader is None:
-        reader = _newest[loop] = NewestId()
-    waiter: asyncio.Future[int] = loop.create_future()
-    reader.waiting.append(waiter)
-    if reader.task is None or reader.task.done():
-        reader.task = loop.create_task(reader.run())
-    return await waiter
 
 
 @ops.op("ping")

@@ -3,6 +3,7 @@ the frame rate allows, closed with 4429 if it keeps on; everybody else unaffecte
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -116,3 +117,31 @@ def test_a_client_that_waits_as_told_is_never_refused_again() -> None:
     wait = bucket.wait_ms()
     assert wait == 80  # 0.8 tokens at 10 a second
     assert bucket.fill(wait / 1000) >= 1.0
+
+
+async def test_a_flood_is_refused_as_it_arrives_not_when_its_turn_comes(
+    neighbours: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frames are handled one after another; behind a slow one, a flood must not pile up
+    in the server's queue to be counted later (when the bucket has refilled)."""
+    from realtime import ops
+
+    settings.CHAT_FRAME_RATE = "5/60"
+    release = asyncio.Event()
+
+    async def slow(consumer: Any, frame: dict[str, Any]) -> dict[str, Any]:
+        await release.wait()
+        return {"type": "ack"}
+
+    monkeypatch.setitem(ops.HANDLERS, "test.slow", slow)
+    wang = await ready(neighbours.wang_fang)
+    await wang.send({"op": "test.slow", "ref": "slow"})
+    for n in range(20):
+        await wang.send({"op": "ping", "ref": f"p{n}"})
+    refused = [await wang.receive() for _ in range(16)]  # 5 tokens: the slow one and 4 pings
+    assert {frame["code"] for frame in refused} == {"rate_limited"}
+    assert not release.is_set()  # all answered while the slow frame still held the socket
+    release.set()
+    rest = [await wang.receive() for _ in range(5)]
+    assert [frame["ref"] for frame in rest] == ["slow", "p0", "p1", "p2", "p3"]
+    await wang.close()
