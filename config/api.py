@@ -5,6 +5,8 @@ Every error leaves as ``{"detail": ..., "code": ..., "errors": {field: message}}
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -22,7 +24,48 @@ from communities.moderation.console_api import router as console_router
 from communities.volunteering.api import party_router, volunteer_router
 from notifications.api import router as notifications_router
 
-api = NinjaAPI(
+# The one error body every endpoint answers with (see the handlers below), as the schema
+# documents it.
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "what went wrong, in the user's language"},
+        "code": {"type": "string", "description": "a stable code for clients (docs/api.md)"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "a message per field that was refused",
+        },
+    },
+    "required": ["detail", "code"],
+}
+ERROR_RESPONSES = {
+    "4XX": {
+        "description": "Refused: bad input (400), not logged in (401), not allowed (403), "
+        "not found or not visible (404), a conflict with the current state (409), too "
+        "many attempts (429, with Retry-After).",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+}
+
+
+class Api(NinjaAPI):
+    """django-ninja's API whose schema also documents the error body: every operation may
+    answer any 4xx with it, declared once here rather than on each endpoint."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for status, response in ERROR_RESPONSES.items():
+                    responses.setdefault(status, response)
+        return schema
+
+
+api = Api(
     title="Shequtong API",
     version="1",
     description="Real-name neighbourhood platform. See docs/ for the WebSocket protocol.",

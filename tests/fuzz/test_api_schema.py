@@ -3,8 +3,8 @@
 Every operation of /api/openapi.json gets generated requests — valid ones and ones that
 break the schema (wrong types, missing fields, out-of-range values) — from a resident and
 from a committee member, each logged in the way the browser is (session cookie, CSRF
-header, Origin). Each response must not be a server error and must match what the schema
-declares for its status code.
+header, Origin). Each response must not be a server error, must have a status and a
+content type the schema declares, and must match what the schema declares for its status.
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from chat.services import estate_conversations_ensure
 from notifications import vapid
@@ -118,7 +122,14 @@ def fuzz_operation(operation: APIOperation, live: dict[str, Live]) -> None:
             base_url=session.server.url,
             session=session.http,
             headers=session.headers,
-            checks=[not_a_server_error, response_schema_conformance],
+            # Every status must be one the schema declares (the 4xx through the shared
+            # error body config/api.py adds to each operation), and the body must match it.
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ],
             timeout=10,
         )
 
