@@ -38,6 +38,7 @@ class Plan:
 class Fault:
     name: str
     at: float = 0.0  # seconds into the sending
+    wall: float = 0.0  # when it began (epoch seconds)
     down: float = 0.0  # from the fault until the part was back
     recovered: float | None = None  # from back until every sender had an ack again
 
@@ -122,7 +123,7 @@ async def _faults(rig: Rig, plan: Plan, t0: float) -> list[Fault]:
         await asyncio.sleep(max(0.0, t0 + share * plan.seconds - time.monotonic()))
         began = time.monotonic()
         await asyncio.to_thread(action)
-        done.append(Fault(name, at=began - t0, down=time.monotonic() - began))
+        done.append(Fault(name, at=began - t0, wall=time.time(), down=time.monotonic() - began))
     return done
 
 
@@ -149,6 +150,35 @@ def _database(rig: Rig, senders: list[Sender]) -> tuple[int, int]:
             [authors],
         ).fetchone()
     return int(rows[0] if rows else 0), int(doubled[0] if doubled else 0)
+
+
+def _missing_detail(rig: Rig, receivers: list[Receiver], wanted: dict[int, set[int]]) -> list[str]:
+    """When and under which event id the first missing messages were written, and what the
+    first receivers missing them did around then: for telling where a gap came from."""
+    import psycopg
+
+    lost = {r.user: sorted(wanted.get(r.conversation, set()) - r.messages.keys())
+            for r in receivers}  # fmt: skip
+    ids = sorted({m for ms in lost.values() for m in ms})[:10]
+    with psycopg.connect(rig.postgres.url) as conn:
+        rows = conn.execute(
+            "SELECT (e.payload->'message'->>'id')::int, e.id, "
+            "extract(epoch FROM e.created_at) FROM realtime_event e "
+            "WHERE e.type = 'message.new' AND (e.payload->'message'->>'id')::int = ANY(%s) "
+            "ORDER BY e.id",
+            [ids],
+        ).fetchall()
+    lines = [f"message {m}: event {e}, written at {float(at):.3f}" for m, e, at in rows]
+    written = [float(at) for _m, _e, at in rows]
+    for r in receivers:
+        if lost[r.user] and written and len(lines) < 40:
+            near = [
+                f"{t:.3f} {what} {n}"
+                for t, what, n in r.timeline
+                if min(written) - 10 <= t <= max(written) + 10
+            ]
+            lines.append(f"user {r.user} around then: {'; '.join(near)}")
+    return lines
 
 
 async def run(rig: Rig, plan: Plan) -> Report:
@@ -196,6 +226,8 @@ async def run(rig: Rig, plan: Plan) -> Report:
         fault.recovered = _recovery(fault, t0, senders)
     _count(report, receivers, senders, wanted)
     report.db_rows, report.db_double_writes = _database(rig, senders)
+    if report.gaps:
+        report.missing += _missing_detail(rig, receivers, wanted)
     report.dead_servers = rig.dead_servers()
     report.wall = time.monotonic() - started
     return report

@@ -71,6 +71,8 @@ class Receiver:
     up: bool = False
     lifetime: tuple[float, float] = (0.3, 2.5)  # seconds per connection while churning
     url: str = ""  # of the server of the current (or last) connection
+    # (wall time, what, event id): each connection, the point it resumed after, `resumed`.
+    timeline: list[tuple[float, str, int]] = field(default_factory=list)
 
     async def run(self, urls: list[str], churning: asyncio.Event, done: asyncio.Event) -> None:
         """While ``churning`` is set, live ``lifetime`` seconds per connection; then stay
@@ -103,6 +105,7 @@ class Receiver:
         self, ws: Any, ready: dict[str, Any], churning: asyncio.Event, done: asyncio.Event
     ) -> None:
         self.resuming = False
+        self.timeline.append((time.time(), f"open {ws.remote_address[1]}", self.resume_after))
         if self.resume_after == 0:
             self.resume_after = self.last_event_id = int(ready.get("last_event_id") or 0)
         else:
@@ -136,6 +139,7 @@ class Receiver:
                 self.resume_after = self.last_event_id
         kind = frame.get("type")
         if kind == "resumed":
+            self.timeline.append((time.time(), "resumed", int(frame.get("last_event_id") or 0)))
             self.resuming = False
             self.resume_after = max(self.last_event_id, int(frame.get("last_event_id") or 0))
         if kind == "message.new":
