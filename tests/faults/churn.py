@@ -121,9 +121,9 @@ async def _faults(rig: Rig, plan: Plan, t0: float) -> list[Fault]:
         (0.7, "postgres restart", postgres),
     ):
         await asyncio.sleep(max(0.0, t0 + share * plan.seconds - time.monotonic()))
-        began = time.monotonic()
+        began, wall = time.monotonic(), time.time()
         await asyncio.to_thread(action)
-        done.append(Fault(name, at=began - t0, wall=time.time(), down=time.monotonic() - began))
+        done.append(Fault(name, at=began - t0, wall=wall, down=time.monotonic() - began))
     return done
 
 
