@@ -113,8 +113,14 @@ export class RealtimeClient {
   private readonly networkListener = () => this.reconnectNow()
 
   state: ConnectionState = 'offline'
-  /** The highest persisted event id seen (what `resume` asks after). */
+  /** Where the next `resume` starts: the highest persisted event id seen, held still while a
+   * resume is under way (live events interleave with its replay, so a higher id then does not
+   * mean everything below it arrived). */
   lastEventId = 0
+  /** The highest event id seen, resume or not. */
+  private highestSeen = 0
+  /** A `resume` was sent on this connection and its `resumed` has not come yet. */
+  private resuming = false
   ready: ReadyFrame | null = null
 
   constructor(options: RealtimeOptions) {
@@ -169,6 +175,8 @@ export class RealtimeClient {
     this.attempt = 0
     this.hadConnection = false
     this.lastEventId = 0
+    this.highestSeen = 0
+    this.resuming = false
     this.recent.clear()
     if (typeof window !== 'undefined') window.addEventListener('online', this.networkListener)
     this.setState('connecting')
@@ -280,6 +288,7 @@ export class RealtimeClient {
   private detachSocket(): void {
     const socket = this.socket
     this.socket = null
+    this.resuming = false
     this.generation++
     this.clearHeartbeat()
     if (socket) {
@@ -330,9 +339,12 @@ export class RealtimeClient {
     this.attempt = 0
     this.hadConnection = true
     // Events before `ready` are in the state the app is about to load: nothing to resume.
-    if (this.lastEventId === 0) this.lastEventId = ready.last_event_id || 0
+    if (this.lastEventId === 0) this.lastEventId = this.highestSeen = ready.last_event_id || 0
     this.setState('open')
-    if (reconnected && this.lastEventId > 0) this.writeRaw({ op: 'resume', after: this.lastEventId })
+    if (reconnected && this.lastEventId > 0) {
+      this.resuming = true
+      this.writeRaw({ op: 'resume', after: this.lastEventId })
+    }
     for (const request of this.requests) if (!request.written) this.write(request)
     this.armHeartbeat()
     for (const handler of [...this.openHandlers]) handler({ ready, reconnected })
@@ -440,7 +452,14 @@ export class RealtimeClient {
     const id = (frame as { id?: unknown }).id
     if (typeof id === 'number') {
       if (!this.recent.add(id)) return // seen before: delivery is at-least-once
-      if (id > this.lastEventId) this.lastEventId = id
+      if (id > this.highestSeen) this.highestSeen = id
+      if (!this.resuming) this.lastEventId = this.highestSeen
+    }
+    if (frame.type === 'resumed') {
+      // The replay is in: everything up to the highest id seen has arrived. A connection lost
+      // before this resumes from the old point again (and drops what it already has).
+      this.resuming = false
+      this.lastEventId = this.highestSeen
     }
     if (frame.type === 'ready') {
       this.opened(frame)

@@ -226,6 +226,41 @@ describe('reconnecting', () => {
     expect(rt.lastEventId).toBe(105)
   })
 
+  it('keeps its resume point while a replay is under way, so a drop mid-replay loses nothing', async () => {
+    vi.useFakeTimers()
+    const rt = client()
+    const seen: number[] = []
+    rt.on('message.new', (event) => seen.push(event.id))
+    const socket = await connected(rt, 100)
+    socket.push({ type: 'message.new', id: 101, stream: 'conv.3', message: posted(1, 'a') })
+
+    socket.drop(1012)
+    vi.advanceTimersByTime(500)
+    await flushPromises()
+    const second = FakeWebSocket.last
+    second.accept({ last_event_id: 140 })
+    expect(second.frames('resume')).toEqual([{ op: 'resume', after: 101 }])
+    // Part of the replay, and a live event far ahead of it, then the connection is lost.
+    second.push({ type: 'message.new', id: 102, stream: 'conv.3', message: posted(2, 'b') })
+    second.push({ type: 'message.new', id: 140, stream: 'conv.3', message: posted(40, 'live') })
+    expect(rt.lastEventId).toBe(101)
+    second.drop(1012)
+    vi.advanceTimersByTime(1000)
+    await flushPromises()
+
+    const third = FakeWebSocket.last
+    expect(third).not.toBe(second)
+    third.accept({ last_event_id: 140 })
+    // Resumed from where the unfinished replay started, not past the live event.
+    expect(third.frames('resume')).toEqual([{ op: 'resume', after: 101 }])
+    for (const id of [101, 102, 103, 104, 140]) {
+      third.push({ type: 'message.new', id, stream: 'conv.3', message: posted(id - 100, `x${id}`) })
+    }
+    third.push({ type: 'resumed', last_event_id: 140, complete: true })
+    expect(seen).toEqual([101, 102, 140, 103, 104])
+    expect(rt.lastEventId).toBe(140)
+  })
+
   it('re-sends an unacknowledged message with the same client_id after reconnecting', async () => {
     vi.useFakeTimers()
     const rt = client()
