@@ -29,7 +29,7 @@ from .limits import FrameLimit
 from .outbound import FORMS, GONE, Outgoing, Wire, finish
 from .protocol import ProtocolError, Refusal, error_frame, field
 from .watchdog import watchdog
-from .wires import client_gone, wire_for
+from .wires import client_gone, lighten, wire_for
 
 logger = logging.getLogger("shequtong.ws")
 
@@ -100,6 +100,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if client_gone(self.base_send):
             return
         self.user = user
+        lighten(self.wire, self.inbox, self.scope)
         self.limit = FrameLimit(user.pk)
         self.count_on_arrival(self.limit)
         await self.refresh_subscriptions(state)

@@ -17,6 +17,7 @@ falls back to ``AsgiWire`` (realtime/outbound.py).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
 import logging
@@ -131,6 +132,53 @@ class UvicornWire(FrameWire):
     async def resumed(self) -> None:
         if self.paused():
             await self.protocol.drain()
+
+
+class _RequestPath:
+    """What daphne still reads of the handshake request once the socket is open: its path
+    (for the access log of the disconnect)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: Any) -> None:
+        self.path = path
+
+
+# What the handshake left on daphne's and autobahn's protocol that nothing reads again once
+# the socket is open: the raw request, its headers (parsed twice), the parsed query.
+_HANDSHAKE_LEFTOVERS = (
+    "http_request_data",
+    "http_headers",
+    "http_headers_cnt",
+    "http_request_params",
+    "http_request_uri",
+    "http_response_data",
+    "clean_headers",
+    "websocket_extensions",
+)
+_EMPTY_DEQUE: collections.deque[Any] = collections.deque()
+_NO_JOIN = asyncio.Event()  # nobody joins a socket's queue: one shared event
+
+
+def lighten(wire: Wire, inbox: Any, scope: dict[str, Any]) -> None:
+    """Drop what an open, authenticated socket holds for nothing (idle memory per socket):
+    the handshake's leftovers on daphne's protocol, the scope's headers (read once, by
+    ``authenticate``), and the parts of the server's message queue that only a bounded or
+    joined queue uses — shared by every socket of the process instead."""
+    if isinstance(wire, DaphneWire):
+        protocol = wire.protocol
+        request = getattr(protocol, "request", None)
+        if request is not None and hasattr(request, "path"):
+            protocol.request = _RequestPath(request.path)
+        for name in _HANDSHAKE_LEFTOVERS:
+            if name in protocol.__dict__:
+                setattr(protocol, name, None)
+    headers = scope.get("headers")
+    if isinstance(headers, list):
+        headers.clear()  # the same list daphne's scope and protocol hold
+    if type(inbox) is asyncio.Queue and inbox.maxsize <= 0 and not getattr(inbox, "_putters", True):
+        inbox._putters = _EMPTY_DEQUE  # type: ignore[attr-defined]  # unbounded: never used
+        inbox._finished = _NO_JOIN  # type: ignore[attr-defined]
 
 
 def client_gone(send: Send) -> bool:
