@@ -113,7 +113,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         for hook in ops.OPEN_HOOKS:
             await hook(self, state)
         if settings.REDIS_URL:
-            watchdog().watch(self)
+            watchdog().watch(self, last)
         ready = {
             "type": "ready",
             "user": {"id": self.user.pk, "name": self.user.name},
@@ -153,6 +153,8 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if hasattr(self, "user"):
             for hook in ops.CLOSE_HOOKS:
                 await hook(self)
+        if settings.REDIS_URL:
+            watchdog().sockets.discard(self)  # a closed socket has nothing to catch up
         async with self.refreshing:
             await hub().leave(self, self.joined)
             self.joined = set()
@@ -250,9 +252,10 @@ class SocketConsumer(AsyncWebsocketConsumer):
             self.writer.cancel()
         asyncio.ensure_future(self.close(code=protocol.CLOSE_SLOW_READER))
 
-    async def catch_up(self) -> None:
-        """Replay from the database what the channel layer may have lost."""
-        await self.replay(self.last_event_id)
+    async def catch_up(self, checkpoint: int) -> None:
+        """Replay from the database what the channel layer may have lost: everything after
+        the watchdog's ``checkpoint`` (or after what I was sent, if that is older)."""
+        await self.replay(min(self.last_event_id, checkpoint))
 
     async def replay(self, after: int) -> tuple[int, bool]:
         """Queue every persisted event of my streams after ``after``; (last id, complete)."""
@@ -364,5 +367,11 @@ async def ping(consumer: SocketConsumer, frame: dict[str, Any]) -> dict[str, Any
 @ops.op("resume")
 async def resume(consumer: SocketConsumer, frame: dict[str, Any]) -> dict[str, Any]:
     """Replay every persisted event of my streams after ``after``, in order."""
-    last, complete = await consumer.replay(field(frame, "after", int))
+    after = field(frame, "after", int)
+    last, complete = await consumer.replay(after)
+    if last > consumer.last_event_id:
+        # An `after` beyond every event (a client's bad memory) is not echoed back as if
+        # events that far had been sent: the point is what this socket really has.
+        last = max(consumer.last_event_id, await selectors.newest_event_id())
+        last = min(last, after)
     return {"type": "resumed", "last_event_id": last, "complete": complete}

@@ -33,6 +33,9 @@ class Socket(Protocol):
 class Hub:
     def __init__(self) -> None:
         self.members: dict[str, set[Socket]] = {}
+        # The newest event id that reached this process through the layer: the watchdog's
+        # checkpoint of what was delivered before an outage.
+        self.newest_id = 0
         self.channel: str | None = None
         self.task: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()
@@ -51,8 +54,10 @@ class Hub:
             for group in groups:
                 members = self.members.get(group)
                 if members is None:
-                    members = self.members[group] = set()
+                    # Joined in the layer first: a failed group_add (Redis down) must not
+                    # leave an empty entry that later sockets would take for a joined group.
                     await layer.group_add(group, self.channel)
+                    members = self.members[group] = set()
                 members.add(socket)
 
     async def leave(self, socket: Socket, groups: set[str]) -> None:
@@ -84,6 +89,9 @@ class Hub:
                 await asyncio.sleep(0)  # let the corked frames go and other tasks run
 
     def dispatch(self, message: dict[str, Any]) -> None:
+        event_id = message.get("frame", {}).get("id")
+        if isinstance(event_id, int) and event_id > self.newest_id:
+            self.newest_id = event_id
         sockets = self.members.get(message.get("group", ""))
         if not sockets:
             return

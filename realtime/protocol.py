@@ -68,6 +68,9 @@ class Codec:
                 frame = json.loads(text)
         except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as exc:
             raise ProtocolError("bad_frame", f"cannot decode the frame: {exc}") from None
+        except RecursionError:
+            # JSON nested thousands deep fits in a frame; msgpack refuses it as StackError.
+            raise ProtocolError("bad_frame", "cannot decode the frame: nested too deep") from None
         if not isinstance(frame, dict) or not isinstance(frame.get("op"), str):
             raise ProtocolError("bad_frame", 'a frame is an object with a string "op"')
         return frame

@@ -8,6 +8,11 @@ probe that does not come back, or a run_id that changed (a restart shorter than 
 interval), means messages may have been lost; as soon as probes flow again, every socket of
 the process replays from the database what it may have missed (clients drop duplicates by
 id).
+
+The replay starts from the checkpoint of the last probe that came back before the outage
+(the newest event id the process had received then), not from what each socket was sent
+last: an outage is noticed up to a probe interval late, and events that arrive once Redis is
+back but before it is noticed would otherwise move a socket's point past the hole.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ logger = logging.getLogger("shequtong.watchdog")
 
 
 class CatchesUp(Protocol):
-    async def catch_up(self) -> None: ...
+    async def catch_up(self, checkpoint: int) -> None: ...
 
 
 class Watchdog:
@@ -35,9 +40,15 @@ class Watchdog:
         self.returned: asyncio.Queue[int] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
         self.outages = 0
+        # Every event up to this id had reached the process when a probe last came back.
+        self.checkpoint = 0
 
-    def watch(self, socket: CatchesUp) -> None:
+    def watch(self, socket: CatchesUp, newest_id: int) -> None:
+        """Catch ``socket`` up after outages; ``newest_id``: the newest event id when it
+        began to follow its streams (what the checkpoint starts from)."""
         self.sockets.add(socket)
+        if self.checkpoint == 0:
+            self.checkpoint = newest_id
         if self.task is None or self.task.done():
             self.task = asyncio.create_task(self.run())
             self.task.add_done_callback(self.ended)
@@ -94,10 +105,19 @@ class Watchdog:
                 lost = False
                 self.outages += 1
                 logger.warning("channel layer back: catching up %d sockets", len(self.sockets))
+                checkpoint = self.checkpoint
                 await asyncio.gather(
-                    *(s.catch_up() for s in list(self.sockets)), return_exceptions=True
+                    *(s.catch_up(checkpoint) for s in list(self.sockets)),
+                    return_exceptions=True,
                 )
+            self.checkpoint = max(self.checkpoint, self.delivered())
             await asyncio.sleep(settings.CHAT_PROBE_INTERVAL)
+
+    @staticmethod
+    def delivered() -> int:
+        from .hub import hub
+
+        return hub().newest_id
 
     async def wait_for(self, n: int, within: float) -> bool:
         try:

@@ -6,6 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.models import ChatSettings, Message
+from realtime.models import Event
 from realtime.protocol import CLOSE_UNAUTHENTICATED
 from realtime.tokens import token_issue
 from tests.chat.ws import connect, ready
@@ -115,6 +116,7 @@ async def test_a_retried_send_creates_one_message(neighbours: World, estate_chat
         ('{"op": "send", "conversation": "1", "body": "x", "client_id": "a"}', "bad_field"),
         ('{"op": "send", "conversation": true, "body": "x", "client_id": "a"}', "bad_field"),
         ('{"op": "resume"}', "bad_field"),
+        ("[" * 5000 + "]" * 5000, "bad_frame"),  # nested deeper than the decoder goes
     ],
 )
 async def test_malformed_frames_get_an_error_and_the_connection_lives(
@@ -359,4 +361,17 @@ async def test_presence_of_an_estate_group(neighbours: World, estate_chat: int) 
     reply = await wang.request({"op": "presence", "conversation": estate_chat})
     assert neighbours.zhao_lei.pk not in reply["online"]
     await zhao.close()
+    await wang.close()
+
+
+async def test_a_resume_from_beyond_every_event_is_not_echoed_back(
+    neighbours: World, estate_chat: int
+) -> None:
+    wang = await ready(neighbours.wang_fang)
+    sent = await wang.request(send_frame(estate_chat, "你好", "r1"))
+    assert sent["type"] == "ack"
+    newest = await sync_to_async(Event.objects.order_by("-id").values_list("id", flat=True).first)()
+    done = await wang.request({"op": "resume", "after": 10**15})
+    assert done["type"] == "resumed"
+    assert done["last_event_id"] == newest
     await wang.close()
