@@ -10,17 +10,21 @@ Where a case's news goes:
 - the reporter and the followers: their own streams (``user.<id>``);
 - neighbours, for a public case: ``community.<community>``, in the public shape, never an
   internal entry.
+
+The staff feed gets the committee's shape (the reporter's whole phone number); the officers'
+and the supervisors' streams the units' one (masked).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from realtime.feeds import publish_to
 from realtime.groups import community_feed, community_staff_feed, observe_feed, user_group
 
 from .models import Case, Entry, Follower, Tier, UnitOfficer
-from .shapes import OWN, PUBLIC, UNIT, case_out, entry_out
+from .shapes import COMMITTEE, OWN, PUBLIC, UNIT, case_out, entry_out
 
 Event = dict[str, Any]
 ACTIVE = (Case.Status.SUBMITTED, Case.Status.ACCEPTED, Case.Status.IN_PROGRESS)
@@ -75,13 +79,13 @@ def entry(item: Entry, case: Case, level: str = UNIT) -> Event:
     }
 
 
-def queue(case: Case, action: str, ref: dict[str, Any] | None = None) -> Event:
+def queue(case: Case, action: str, ref: dict[str, Any] | None = None, level: str = UNIT) -> Event:
     return {
         "type": "case.queue",
         "case_id": case.pk,
         "unit": ref or queue_ref(case),
         "action": action,
-        "case": case_out(case, level=UNIT) if action != "removed" else None,
+        "case": case_out(case, level=level) if action != "removed" else None,
     }
 
 
@@ -90,17 +94,30 @@ def flagged(case: Case) -> Event:
 
 
 # --- Publishing ------------------------------------------------------------------------------
+def publish_inside(case: Case, streams: list[str], build: Callable[[str], Event]) -> None:
+    """``build(level)`` to the handling side's ``streams``: the community's staff feed in the
+    committee's shape, every other stream in the units' one."""
+    staff = community_staff_feed(case.community_id)
+    if staff in streams:
+        publish_to([staff], build(COMMITTEE))
+    others = [stream for stream in streams if stream != staff]
+    if others:
+        publish_to(others, build(UNIT))
+
+
 def case_raised(case: Case) -> None:
     """A new case: the committee (its queue), the supervisors, the neighbours if public."""
-    publish_to([community_staff_feed(case.community_id), *supervisor_streams(case)], created(case))
+    streams = [community_staff_feed(case.community_id), *supervisor_streams(case)]
+    publish_inside(case, streams, lambda level: created(case, level))
     if case.public:
         publish_to([community_feed(case.community_id)], created(case, PUBLIC))
-    publish_to([community_staff_feed(case.community_id)], queue(case, "added"))
+    publish_to([community_staff_feed(case.community_id)], queue(case, "added", level=COMMITTEE))
 
 
 def case_updated(case: Case) -> None:
     """``case.updated`` to everyone concerned, each in the shape they may see."""
-    publish_to([*unit_streams(case), *supervisor_streams(case)], updated(case))
+    streams = [*unit_streams(case), *supervisor_streams(case)]
+    publish_inside(case, streams, lambda level: updated(case, level))
     publish_to([user_group(case.reporter_id)], updated(case, OWN))
     followers = [user_group(pk) for pk in follower_ids(case)]
     if case.public:
@@ -115,7 +132,8 @@ def case_changed(case: Case, *, queue_action: str = "changed") -> None:
     ``"added"`` puts it back)."""
     case_updated(case)
     if queue_action == "removed" or case.status in ACTIVE:
-        publish_to(queue_streams(case), queue(case, queue_action))
+        streams = queue_streams(case)
+        publish_inside(case, streams, lambda level: queue(case, queue_action, None, level))
 
 
 def case_moved(case: Case, *, before_ref: dict[str, Any], before_streams: list[str]) -> None:
@@ -123,7 +141,7 @@ def case_moved(case: Case, *, before_ref: dict[str, Any], before_streams: list[s
     publish_to(before_streams, queue(case, "removed", before_ref))
     case_updated(case)
     if case.status in ACTIVE:
-        publish_to(queue_streams(case), queue(case, "added"))
+        publish_inside(case, queue_streams(case), lambda level: queue(case, "added", None, level))
 
 
 def case_flagged(case: Case) -> None:

@@ -21,7 +21,7 @@ from communities.rules.cases import ACTIVE, OPEN, CaseAccess
 from communities.rules.reach import Reach
 
 from .models import Case, Category, Entry, Follower, Photo, Unit, UnitOfficer, Urge
-from .shapes import OWN, PUBLIC, UNIT, case_out, entry_out, unit_name, urge_out
+from .shapes import COMMITTEE, OWN, PUBLIC, UNIT, case_out, entry_out, unit_name, urge_out
 
 LIST_MAX = 200
 SUPERVISORS = RULES[Action.SUPERVISE]
@@ -35,6 +35,8 @@ def _cases() -> QuerySet[Case]:
 
 
 def level_of(access: CaseAccess) -> str:
+    if access.staff:  # the committee of the case's community: the reporter's whole phone
+        return COMMITTEE
     if access.internal:
         return UNIT
     return OWN if access.reporter else PUBLIC

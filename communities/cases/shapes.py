@@ -1,11 +1,16 @@
 """The shapes of a case and of its timeline entries (docs/cases.md, ``CaseOut`` and
 ``EntryOut``), the same in answers and in live frames.
 
-A case is shown at one of three levels: ``UNIT`` for whoever sees its inside (the units
-that handle or handled it, the supervisors: the reporter with their phone), ``OWN`` for
-its reporter, ``PUBLIC`` for neighbours and followers (the reporter only if they agreed
-to be shown). Internal entries are never shaped for anyone below ``UNIT``: the selectors
-and the live streams leave them out.
+A case is shown at one of four levels: ``COMMITTEE`` for the committee of its community (the
+reporter's own: they raise cases where they live) and ``UNIT`` for whoever else sees its
+inside (the units that handle or handled it, the supervisors), ``OWN`` for its reporter,
+``PUBLIC`` for neighbours and followers (the reporter only if they agreed to be shown).
+Internal entries are never shaped for anyone below ``UNIT``: the selectors and the live
+streams leave them out.
+
+The reporter's phone number is whole only at ``COMMITTEE``; ``UNIT`` sees it masked
+(138****5678), enough to recognise a caller, not to ring them: the street's offices, the
+district's departments and the supervisors reach the reporter through the committee.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from communities.phone import mask_phone
 from communities.rules.cases import MAY
 from communities.shapes import person_out
 
 from .models import Case, Entry, Photo, Tier, Unit
 
-UNIT, OWN, PUBLIC = "unit", "own", "public"
+COMMITTEE, UNIT, OWN, PUBLIC = "committee", "unit", "own", "public"
+INSIDE = (COMMITTEE, UNIT)  # the levels that see the internal entries
 NO_MAY = dict.fromkeys(MAY, False)
 
 
@@ -66,10 +73,13 @@ def case_photos(case: Case) -> list[Photo]:
 
 def case_out(case: Case, *, level: str, may: dict[str, bool] | None = None) -> dict[str, Any]:
     reporter: dict[str, Any] | None = None
-    if level in (UNIT, OWN) or case.show_reporter:
+    if level in (*INSIDE, OWN) or case.show_reporter:
         reporter = {**person_out(case.reporter), "phone": None}
-        if level == UNIT:
-            reporter["phone"] = case.reporter.phone or None
+        phone = case.reporter.phone
+        if level == COMMITTEE:
+            reporter["phone"] = phone or None
+        elif level == UNIT:
+            reporter["phone"] = mask_phone(phone) or None
     estate = case.estate
     return {
         "id": case.pk,

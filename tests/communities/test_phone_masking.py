@@ -10,8 +10,16 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from communities.cases import selectors as case_selectors
+from communities.cases import services
+from communities.cases.models import Case
 from communities.logmask import MaskPhones, mask_phones
 from communities.sms import ConsoleBackend
+from realtime.groups import community_staff_feed, observe_feed, user_group
+from realtime.models import Event
+from tests.cases import conftest as cases_conftest
+from tests.cases.conftest import Units
+from tests.cases.helpers import events, raise_case
 from tests.communities.test_joining import apply_anonymously
 from tests.conftest import World, client_for
 
@@ -77,3 +85,76 @@ def test_the_sms_console_backend_logs_a_masked_number(caplog: Any) -> None:
     assert "138****5678" in line
     assert "13812345678" not in line
     assert "123456" in line  # the code itself: the console backend exists to show it
+
+
+# --- Cases: the reporter's phone -----------------------------------------------------------
+WHOLE, MASKED = "+8613812345678", "138****5678"
+units = cases_conftest.units  # the cases tests' fixture: the district's case units, officers
+
+
+@pytest.fixture
+def reported(units: Units) -> Case:
+    """wang_fang's case, taken by 美罗家园居委 up to 罗店镇's desk and on to its office."""
+    world = units.world
+    world.wang_fang.phone = WHOLE
+    world.wang_fang.save(update_fields=["phone"])
+    case = raise_case(units)
+    services.case_escalate(actor=world.li_wei, case_id=case.pk, reason="需要街道处理")
+    services.case_assign(actor=units.desk_officer, case_id=case.pk, unit_id=units.office.pk)
+    return case
+
+
+@pytest.mark.parametrize(
+    ("who", "phone"),
+    [
+        ("li_wei", WHOLE),  # the committee of the reporter's own community
+        ("zheng_hua", WHOLE),  # its social worker, on the committee's staff
+        ("desk_officer", MASKED),  # the street's desk, which held it
+        ("office_officer", MASKED),  # the office holding it now
+        ("liu_yang", MASKED),  # the street's supervisor
+        ("huang_jun", MASKED),  # the district's supervisor
+        ("wang_fang", None),  # the reporter: their own number is not repeated to them
+    ],
+)
+def test_a_cases_reporter_phone_is_whole_only_for_their_committee(
+    units: Units, reported: Case, who: str, phone: str | None
+) -> None:
+    person = getattr(units, who, None) or units.world.people[who]
+    detail = case_selectors.case_detail(person, reported.pk)
+    assert detail["reporter"]["id"] == units.world.wang_fang.pk
+    assert detail["reporter"]["phone"] == phone
+
+
+def test_the_lists_mask_it_the_same_way(units: Units, reported: Case) -> None:
+    patrol = case_selectors.patrol_of(units.world.liu_yang, units.world.luodian.pk)["cases"]
+    queue = case_selectors.queue_of(units.office_officer, unit_id=units.office.pk)
+    for shown in (patrol, queue):
+        assert [c["reporter"]["phone"] for c in shown if c["id"] == reported.pk] == [MASKED]
+
+
+def test_live_frames_carry_the_whole_number_only_on_the_committees_feed(
+    units: Units, reported: Case
+) -> None:
+    world = units.world
+    services.case_start(actor=units.office_officer, case_id=reported.pk)
+    staff = events(community_staff_feed(world.meiluo.pk), "case.updated")
+    assert staff
+    assert {e["case"]["reporter"]["phone"] for e in staff} == {WHOLE}
+    assert (
+        events(community_staff_feed(world.meiluo.pk), "case.queue")[0]["case"]["reporter"]["phone"]
+        == WHOLE
+    )
+    for stream in (
+        observe_feed(world.luodian.pk),
+        observe_feed(world.district.pk),
+        user_group(units.office_officer.pk),
+        user_group(units.desk_officer.pk),
+    ):
+        frames = [e for e in events(stream) if e.get("case")]
+        assert frames, stream
+        assert {e["case"]["reporter"]["phone"] for e in frames} == {MASKED}, stream
+    assert (
+        not Event.objects.filter(payload__icontains="13812345678")
+        .exclude(stream=community_staff_feed(world.meiluo.pk))
+        .exists()
+    )
