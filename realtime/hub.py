@@ -24,6 +24,7 @@ from .outbound import Outgoing
 logger = logging.getLogger("shequtong.hub")
 
 BATCH = 64  # group messages handled in one step of the event loop, at most
+HELD_MAX = 20_000  # group messages held while an outage is caught up, at most
 
 
 class Socket(Protocol):
@@ -36,6 +37,10 @@ class Hub:
         # The newest event id that reached this process through the layer: the watchdog's
         # checkpoint of what was delivered before an outage.
         self.newest_id = 0
+        # While the watchdog suspects the layer lost messages, what arrives waits here until
+        # every socket was caught up: a live event past the hole reaching a client first
+        # would move the client's resume point past what it never got.
+        self.held: list[dict[str, Any]] | None = None
         self.channel: str | None = None
         self.task: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()
@@ -88,7 +93,22 @@ class Hub:
                 handled = 0
                 await asyncio.sleep(0)  # let the corked frames go and other tasks run
 
+    def hold(self) -> None:
+        if self.held is None:
+            self.held = []
+
+    def release(self) -> None:
+        held, self.held = self.held, None
+        for message in held or ():
+            self.dispatch(message)
+
     def dispatch(self, message: dict[str, Any]) -> None:
+        held = self.held
+        if held is not None:
+            if len(held) < HELD_MAX:
+                held.append(message)
+                return
+            self.release()  # too long an outage to hold: the catch-up replays from the log
         event_id = message.get("frame", {}).get("id")
         if isinstance(event_id, int) and event_id > self.newest_id:
             self.newest_id = event_id

@@ -12,7 +12,9 @@ id).
 The replay starts from the checkpoint of the last probe that came back before the outage
 (the newest event id the process had received then), not from what each socket was sent
 last: an outage is noticed up to a probe interval late, and events that arrive once Redis is
-back but before it is noticed would otherwise move a socket's point past the hole.
+back but before it is noticed would otherwise move a socket's point past the hole. From the
+moment an outage is suspected until every socket was caught up, the hub holds what arrives
+(``Hub.hold``): no client gets a live event from past the hole before the replay of it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+
+from .hub import hub
 
 logger = logging.getLogger("shequtong.watchdog")
 
@@ -100,24 +104,23 @@ class Watchdog:
                 if not lost:
                     logger.warning("channel layer probe lost: messages may have been lost")
                 lost = True
+                hub().hold()
                 continue
             if lost:
                 lost = False
                 self.outages += 1
                 logger.warning("channel layer back: catching up %d sockets", len(self.sockets))
+                hub().hold()
                 checkpoint = self.checkpoint
-                await asyncio.gather(
-                    *(s.catch_up(checkpoint) for s in list(self.sockets)),
-                    return_exceptions=True,
-                )
-            self.checkpoint = max(self.checkpoint, self.delivered())
+                try:
+                    await asyncio.gather(
+                        *(s.catch_up(checkpoint) for s in list(self.sockets)),
+                        return_exceptions=True,
+                    )
+                finally:
+                    hub().release()
+            self.checkpoint = max(self.checkpoint, hub().newest_id)
             await asyncio.sleep(settings.CHAT_PROBE_INTERVAL)
-
-    @staticmethod
-    def delivered() -> int:
-        from .hub import hub
-
-        return hub().newest_id
 
     async def wait_for(self, n: int, within: float) -> bool:
         try:

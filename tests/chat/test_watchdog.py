@@ -88,3 +88,57 @@ async def test_no_outage_no_replay(monkeypatch: Any) -> None:
 async def test_before_any_event_the_checkpoint_is_where_sockets_began(monkeypatch: Any) -> None:
     socket = await run([("a", 0), ("b", 40)], 35, monkeypatch)
     assert socket.caught_up == [35]
+
+
+class Member:
+    def __init__(self) -> None:
+        self.got: list[Any] = []
+
+    def push(self, out: Any) -> None:
+        self.got.append(out.frame["id"])
+
+
+async def test_while_an_outage_is_caught_up_live_events_wait_behind_the_replay() -> None:
+    hub = hub_module.Hub()
+    member = Member()
+    hub.members["conv.1"] = {member}
+    hub.dispatch({"group": "conv.1", "frame": {"id": 10, "type": "message.new"}})
+    hub.hold()
+    for event_id in (20, 21):
+        hub.dispatch({"group": "conv.1", "frame": {"id": event_id, "type": "message.new"}})
+    assert member.got == [10]
+    assert hub.newest_id == 10  # the checkpoint moves only with what was delivered
+    hub.release()
+    assert member.got == [10, 20, 21]
+    assert hub.newest_id == 21
+
+
+async def test_a_lost_probe_holds_the_hub_until_the_catch_up_is_done(monkeypatch: Any) -> None:
+    held_during_catch_up: list[bool] = []
+
+    class Watching(Socket):
+        async def catch_up(self, checkpoint: int) -> None:
+            held_during_catch_up.append(hub_module.hub().held is not None)
+            await super().catch_up(checkpoint)
+
+    done = asyncio.Event()
+
+    class Down(Redis):
+        async def info(self, section: str) -> dict[str, str]:
+            if self.calls == 1:  # the second probe: Redis unreachable
+                self.calls += 1
+                raise ConnectionError("down")
+            return await super().info(section)
+
+    fake = Down([("a", 5), ("down", 5), ("a", 9)], done)
+    monkeypatch.setattr(redis.asyncio.Redis, "from_url", staticmethod(lambda url: fake))
+    dog = Watchdog()
+    socket = Watching()
+    dog.sockets.add(socket)
+    task = asyncio.create_task(dog.probe_forever(Layer(dog)))
+    async with asyncio.timeout(10):
+        await done.wait()
+    task.cancel()
+    assert socket.caught_up == [5]
+    assert held_during_catch_up == [True]
+    assert hub_module.hub().held is None
