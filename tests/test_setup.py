@@ -102,8 +102,11 @@ def test_daphne_serves_the_app_api_and_static_files(transactional_db: None, tmp_
                 html = response.read().decode()
                 assert response.status == 200, path
                 assert '<div id="app"' in html, path
-        asset = html.split('src="')[1].split('"')[0]
-        assert asset.startswith("/static/assets/")
+        # The first script is the blocking pre-paint step (public/display-boot.js); the app
+        # itself is the built module under /static/assets/.
+        sources = [part.split('"')[0] for part in html.split('src="')[1:]]
+        assert "/static/display-boot.js" in sources
+        asset = next(src for src in sources if src.startswith("/static/assets/"))
         with urllib.request.urlopen(server.url + asset) as response:
             assert response.status == 200
             assert "javascript" in response.headers["Content-Type"]
